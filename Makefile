@@ -1,0 +1,45 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALADO := $(VENV)/.instalado
+PORT ?= 8000
+export DEBUG ?= 1
+
+# Runs a command with DATABASE_URL set: the caller's, or the project's own PostgreSQL.
+CON_BD := scripts/con-basedatos.sh
+
+.PHONY: run test lint format chromium db-stop db-reset
+
+$(INSTALADO): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+run: $(INSTALADO)
+	$(CON_BD) $(PY) manage.py migrate --noinput
+	$(CON_BD) $(PY) manage.py cargar_demo
+	$(CON_BD) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(INSTALADO) chromium
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(CON_BD) $(PY) -m pytest
+
+chromium:
+	@scripts/instalar-chromium.sh
+
+lint: $(INSTALADO)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(INSTALADO)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+db-stop: $(INSTALADO)
+	$(PY) scripts/basedatos_local.py detener
+
+db-reset: $(INSTALADO)
+	$(PY) scripts/basedatos_local.py borrar

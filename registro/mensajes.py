@@ -1,0 +1,19 @@
+"""Messages shown to derechohabientes, shared by forms, flows and views."""
+
+from django.utils.translation import gettext_lazy as _
+
+CURP_NO_REGISTRADA = _(
+    "Esta CURP no está registrada como derechohabiente del ISSSTE. Revise que esté bien escrita; "
+    "si lo está, acuda a su unidad de afiliación."
+)
+CURP_CON_CUENTA = _(
+    "Esta CURP ya tiene una cuenta en la Oficina Virtual. Ingrese con su nombre de usuario y "
+    "contraseña."
+)
+USUARIO_DUPLICADO = _("Ese nombre de usuario ya está registrado. Elija otro.")
+CORREO_DUPLICADO = _("Ese correo electrónico ya está registrado en otra cuenta.")
+REGLA_CONTRASENA = _(
+    "La contraseña deberá tener como mínimo 7 caracteres que pueden contener números o letras. "
+    "La contraseña distingue entre mayúsculas, minúsculas, espacios o acentos."
+)
+BUSQUE_PRIMERO = _("Para crear su usuario, primero escriba su CURP y dé click en Buscar.")

@@ -1,0 +1,47 @@
+"""The portal's menus, in the seed's order. Only "Mi Oficina Virtual" is built here."""
+
+from django.utils.translation import gettext_lazy as _
+
+MI_OFICINA_VIRTUAL = "mi-oficina-virtual"
+
+SERVICIOS_EN_LINEA = [
+    (MI_OFICINA_VIRTUAL, _("Mi Oficina Virtual")),
+    ("agenda-tu-cita-medica", _("Agenda TU Cita Médica")),
+    ("comprobantes-de-pago-a-pensionistas", _("Comprobantes de Pago a Pensionistas")),
+    ("consulta-e-imprime-tu-curp", _("Consulta e Imprime tu CURP")),
+    ("pago-de-cuotas-y-aportaciones", _("Pago de Cuotas y Aportaciones")),
+    ("tramite-de-prestamos-personales", _("Trámite de Préstamos Personales")),
+    ("inventario-medicamentos", _("Inventario Medicamentos y Mat. de Curación")),
+    ("ventanilla-electronica-de-servicios", _("Ventanilla Electrónica de Servicios")),
+    ("ver-mas-servicios", _("Ver más servicios")),
+]
+
+MENU_PRINCIPAL = [
+    ("derechohabientes", _("Derechohabientes")),
+    ("todo-el-publico", _("Todo el Público")),
+    ("servicios-en-linea", _("Servicios en Línea")),
+    ("instituto", _("Instituto")),
+    ("transparencia", _("Transparencia")),
+    ("issste-educa-e-investiga", _("ISSSTEduca e Investiga")),
+]
+
+ENLACES_SUPERIORES = [
+    ("version-movil", _("Versión Móvil")),
+    ("contacto", _("Contacto")),
+    ("directorios", _("Directorios")),
+    ("english", "English"),
+    ("mapa-del-sitio", _("Mapa del sitio")),
+]
+
+OTRAS_SECCIONES = [
+    ("noticias", _("Noticias")),
+    ("al-publico-en-general", _("Al público en general")),
+    ("sala-de-prensa", _("Sala de Prensa")),
+    ("buzon-del-director-general", _("Buzón del Director General")),
+    ("servicios", _("Servicios")),
+]
+
+# Every page named in the menus that this replica does not build.
+NO_DISPONIBLES = dict(
+    SERVICIOS_EN_LINEA[1:] + MENU_PRINCIPAL + ENLACES_SUPERIORES + OTRAS_SECCIONES
+)

@@ -1,0 +1,86 @@
+"""The registry of derechohabientes and the Oficina Virtual accounts tied to them."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from . import curp
+
+
+def validar_curp(valor: str) -> None:
+    curp.validar(valor)
+
+
+class Derechohabiente(models.Model):
+    """A person entitled to ISSSTE services, as the institution's registry lists them."""
+
+    class Tipo(models.TextChoices):
+        TRABAJADOR = "trabajador", _("Trabajador")
+        PENSIONADO = "pensionado", _("Pensionado")
+        FAMILIAR = "familiar", _("Familiar derechohabiente")
+
+    curp = models.CharField("CURP", max_length=18, unique=True, validators=[validar_curp])
+    nombre = models.CharField(_("nombre"), max_length=100)
+    primer_apellido = models.CharField(_("primer apellido"), max_length=100)
+    segundo_apellido = models.CharField(_("segundo apellido"), max_length=100, blank=True)
+    tipo = models.CharField(_("tipo"), max_length=20, choices=Tipo, default=Tipo.TRABAJADOR)
+    creado = models.DateTimeField(_("alta en el registro"), auto_now_add=True)
+    actualizado = models.DateTimeField(_("última actualización"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("derechohabiente")
+        verbose_name_plural = _("derechohabientes")
+        ordering = ["primer_apellido", "segundo_apellido", "nombre"]
+
+    def __str__(self) -> str:
+        return f"{self.nombre_completo} ({self.curp})"
+
+    @property
+    def nombre_completo(self) -> str:
+        return " ".join(p for p in (self.nombre, self.primer_apellido, self.segundo_apellido) if p)
+
+    @property
+    def nombre_enmascarado(self) -> str:
+        """Enough for a person to recognise their own name, not to learn someone else's."""
+        return " ".join(f"{palabra[0]}***" for palabra in self.nombre_completo.split())
+
+
+class UsuarioManager(UserManager):
+    """User names are unique regardless of case, so they are looked up that way too."""
+
+    def get_by_natural_key(self, username):
+        return self.get(username__iexact=username)
+
+
+class Usuario(AbstractUser):
+    """An Oficina Virtual account. Staff accounts have no derechohabiente."""
+
+    derechohabiente = models.OneToOneField(
+        Derechohabiente,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="usuario",
+        verbose_name=_("derechohabiente"),
+    )
+
+    objects = UsuarioManager()
+
+    class Meta:
+        verbose_name = _("cuenta de usuario")
+        verbose_name_plural = _("cuentas de usuario")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("username"),
+                name="usuario_nombre_unico_sin_mayusculas",
+                violation_error_message=_("Ese nombre de usuario ya está registrado."),
+            ),
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~Q(email=""),
+                name="usuario_correo_unico_sin_mayusculas",
+                violation_error_message=_("Ese correo electrónico ya está registrado."),
+            ),
+        ]

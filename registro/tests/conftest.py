@@ -1,0 +1,75 @@
+import datetime
+import os
+import re
+
+import pytest
+from captcha.models import CaptchaStore
+from django.urls import reverse
+
+from registro import curp
+from registro.models import Derechohabiente
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the
+# browser tests make between page actions are still plain synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CONTRASENA = "Mi Clave Ñandú 7"
+
+
+def respuesta_captcha(html: str) -> dict[str, str]:
+    """The captcha fields a person would fill in, answered from the captcha store."""
+    clave = re.search(r'name="captcha_0" value="([0-9a-f]+)"', html).group(1)
+    return {"captcha_0": clave, "captcha_1": CaptchaStore.objects.get(hashkey=clave).response}
+
+
+@pytest.fixture
+def crear_derechohabiente(db):
+    """Factory of derechohabientes with valid CURPs and invented names."""
+    contador = iter(range(1, 10_000))
+
+    def crear(nombre="Ana", primer_apellido="Ejemplo", segundo_apellido="Prueba", **extra):
+        n = next(contador)
+        nacimiento = datetime.date(1980, 1, 1) + datetime.timedelta(days=37 * n)
+        clave = curp.construir(
+            nombre, primer_apellido, segundo_apellido, nacimiento, "M", "DF", str(n % 10)
+        )
+        return Derechohabiente.objects.create(
+            curp=clave,
+            nombre=nombre,
+            primer_apellido=primer_apellido,
+            segundo_apellido=segundo_apellido,
+            **extra,
+        )
+
+    return crear
+
+
+@pytest.fixture
+def derechohabiente(crear_derechohabiente):
+    return crear_derechohabiente()
+
+
+@pytest.fixture
+def cliente_en_paso_2(client, derechohabiente):
+    """A browser session that has just found its CURP in step 1."""
+    respuesta = client.post(reverse("registro:curp"), {"curp": derechohabiente.curp})
+    assert respuesta.status_code == 302
+    return client
+
+
+@pytest.fixture
+def datos_registro(cliente_en_paso_2):
+    """A complete, valid step 2 submission, with the captcha answered."""
+
+    def datos(**cambios):
+        pagina = cliente_en_paso_2.get(reverse("registro:usuario")).content.decode()
+        return {
+            "username": "ana.ejemplo",
+            "password1": CONTRASENA,
+            "password2": CONTRASENA,
+            "email": "ana.ejemplo@correo.example",
+            **respuesta_captcha(pagina),
+            **cambios,
+        }
+
+    return datos

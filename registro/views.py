@@ -1,0 +1,99 @@
+"""Thin views: read the request, call a form or a flow, choose the response."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.generic import FormView, TemplateView
+
+from . import flows, menu
+from .forms import BusquedaCurpForm, RegistroUsuarioForm
+from .mensajes import BUSQUE_PRIMERO
+from .models import Derechohabiente
+
+# Session keys. The CURP found in step 1 never travels through the step 2 form.
+CURP_ENCONTRADA = "registro_curp"
+USUARIO_CREADO = "registro_usuario_creado"
+
+
+class PortalView(TemplateView):
+    template_name = "portal/inicio.html"
+
+
+class OficinaVirtualView(TemplateView):
+    template_name = "oficina/inicio.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(hoy=timezone.localdate(), **kwargs)
+
+
+def no_disponible(request, seccion: str):
+    """Menu items outside this replica lead here, never to a 404."""
+    if seccion not in menu.NO_DISPONIBLES:
+        raise Http404
+    return render(request, "portal/no_disponible.html", {"titulo": menu.NO_DISPONIBLES[seccion]})
+
+
+class BuscarCurpView(FormView):
+    """Registro, step 1: CURP and "Buscar"."""
+
+    template_name = "registro/curp.html"
+    form_class = BusquedaCurpForm
+
+    def form_valid(self, form):
+        self.request.session[CURP_ENCONTRADA] = form.cleaned_data["curp"]
+        return redirect("registro:usuario")
+
+
+@method_decorator(sensitive_post_parameters("password1", "password2"), name="dispatch")
+class CrearUsuarioView(FormView):
+    """Registro, step 2: user name, password, e-mail, captcha and "Crear usuario"."""
+
+    template_name = "registro/usuario.html"
+    form_class = RegistroUsuarioForm
+
+    def dispatch(self, request, *args, **kwargs):
+        curp = request.session.get(CURP_ENCONTRADA)
+        self.derechohabiente = Derechohabiente.objects.filter(curp=curp).first() if curp else None
+        if self.derechohabiente is None:
+            messages.info(request, BUSQUE_PRIMERO)
+            return redirect("registro:curp")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "derechohabiente": self.derechohabiente}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(derechohabiente=self.derechohabiente, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if "actualizar_imagen" in request.POST:
+            # Without JavaScript "Actualizar Imagen" submits the form: keep what was
+            # typed (never the passwords) and draw a new image.
+            typed = {k: request.POST.get(k, "") for k in ("username", "email")}
+            form = self.form_class(initial=typed, derechohabiente=self.derechohabiente)
+            return self.render_to_response(self.get_context_data(form=form))
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        datos = form.cleaned_data
+        try:
+            usuario = flows.crear_cuenta(
+                self.derechohabiente, datos["username"], datos["email"], datos["password1"]
+            )
+        except flows.RegistroDuplicado as duplicado:
+            form.add_error(duplicado.campo, duplicado.mensaje)
+            return self.form_invalid(form)
+        del self.request.session[CURP_ENCONTRADA]
+        self.request.session[USUARIO_CREADO] = usuario.username
+        return redirect("registro:creado")
+
+
+def usuario_creado(request):
+    """Confirms which user name was created; reloading the page shows it again."""
+    username = request.session.get(USUARIO_CREADO)
+    if not username:
+        return redirect("registro:curp")
+    return render(request, "registro/creado.html", {"username": username})

@@ -1,0 +1,21 @@
+// "Actualizar Imagen" with JavaScript: fetch a new challenge without reloading,
+// so nothing typed in the form is lost. Without JavaScript the button submits
+// the form and the server draws a new image.
+document.addEventListener("DOMContentLoaded", function () {
+  var boton = document.querySelector("[data-actualizar-captcha]");
+  if (!boton) return;
+  boton.addEventListener("click", function (evento) {
+    evento.preventDefault();
+    var caja = boton.closest(".captcha");
+    fetch(boton.dataset.actualizarCaptcha, {headers: {"X-Requested-With": "XMLHttpRequest"}})
+      .then(function (respuesta) { return respuesta.json(); })
+      .then(function (datos) {
+        caja.querySelector("img.captcha-imagen").src = datos.image_url;
+        caja.querySelector("input[type=hidden]").value = datos.key;
+        var respuesta = caja.querySelector("input[type=text]");
+        respuesta.value = "";
+        respuesta.focus();
+      })
+      .catch(function () { boton.form.requestSubmit(boton); });
+  });
+});
