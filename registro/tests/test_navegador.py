@@ -1,0 +1,155 @@
+"""What a person does with clicks, in Debian's Chromium through Playwright.
+
+Each run leaves screenshots of every page, at 1280 and 360 px wide, in capturas/.
+"""
+
+from pathlib import Path
+
+import pytest
+from captcha.models import CaptchaStore
+from django.conf import settings
+from playwright.sync_api import Page, expect
+
+from registro.models import Usuario
+
+from .conftest import CONTRASENA
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CAPTURAS = Path(settings.BASE_DIR) / "capturas"
+
+
+IMAGENES_CARGADAS = (
+    "() => [...document.images].every(img => img.complete && img.naturalWidth > 0)"
+)
+
+
+def capturar(page: Page, nombre: str) -> None:
+    CAPTURAS.mkdir(exist_ok=True)
+    page.wait_for_function(IMAGENES_CARGADAS)
+    for ancho in (1280, 360):
+        page.set_viewport_size({"width": ancho, "height": 900})
+        page.screenshot(path=CAPTURAS / f"{nombre}-{ancho}.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def respuesta_del_captcha(page: Page) -> str:
+    clave = page.locator("input[name=captcha_0]").input_value()
+    return CaptchaStore.objects.get(hashkey=clave).response
+
+
+def ir_al_paso_2(page: Page, live_server, curp: str) -> None:
+    page.goto(f"{live_server.url}/oficina-virtual/registro/")
+    page.get_by_label("CURP").fill(curp)
+    page.get_by_role("button", name="Buscar").click()
+    expect(page.get_by_role("button", name="Crear usuario")).to_be_visible()
+
+
+def llenar_paso_2(page: Page, usuario: str = "ana.navegador") -> None:
+    page.get_by_label("Nombre de usuario").fill(usuario)
+    page.get_by_label("Contraseña:", exact=True).fill(CONTRASENA)
+    page.get_by_label("Confirmar contraseña").fill(CONTRASENA)
+    page.get_by_label("Correo electrónico").fill(f"{usuario}@correo.example")
+
+
+def test_registro_completo_con_clics_desde_el_portal(page: Page, live_server, derechohabiente):
+    page.goto(live_server.url + "/")
+    capturar(page, "01-portal")
+    page.get_by_text("Servicios en Línea").click()
+    capturar(page, "02-portal-servicios-en-linea")
+    page.get_by_role("link", name="Mi Oficina Virtual").click()
+
+    expect(page.get_by_role("heading", name="Estimado Derechohabiente:")).to_be_visible()
+    capturar(page, "03-oficina-virtual")
+    page.get_by_role("link", name="registrarse").click()
+
+    capturar(page, "04-registro-curp")
+    page.get_by_label("CURP").fill(derechohabiente.curp.lower())
+    page.get_by_role("button", name="Buscar").click()
+
+    expect(page.get_by_text("Para tener acceso a la Oficina Virtual")).to_be_visible()
+    capturar(page, "05-registro-usuario")
+    llenar_paso_2(page)
+    page.get_by_label("Escriba el código de la imagen").fill(respuesta_del_captcha(page))
+    page.get_by_role("button", name="Crear usuario").click()
+
+    expect(page.get_by_role("heading", name="Usuario creado")).to_be_visible()
+    expect(page.get_by_text("ana.navegador")).to_be_visible()
+    capturar(page, "06-usuario-creado")
+    usuario = Usuario.objects.get()
+    assert usuario.derechohabiente == derechohabiente
+    assert usuario.check_password(CONTRASENA)
+
+
+def test_errores_de_curp_y_del_formulario_se_ven_junto_al_campo(
+    page: Page, live_server, derechohabiente
+):
+    page.goto(f"{live_server.url}/oficina-virtual/registro/")
+    page.get_by_label("CURP").fill("BOXW310820HNERXN08")
+    page.get_by_role("button", name="Buscar").click()
+    expect(page).to_have_title("Error: Registro: buscar CURP | ISSSTE")
+    expect(page.locator("#id_curp_error")).to_contain_text("dígito verificador")
+    expect(page.locator("#resumen-errores")).to_be_focused()
+    capturar(page, "07-registro-curp-error")
+
+    ir_al_paso_2(page, live_server, derechohabiente.curp)
+    llenar_paso_2(page)
+    page.get_by_label("Confirmar contraseña").fill("otra cosa")
+    page.get_by_label("Escriba el código de la imagen").fill("zzzzz")
+    page.get_by_role("button", name="Crear usuario").click()
+    expect(page.locator("#resumen-errores")).to_be_focused()
+    expect(page.locator("#id_password2_error")).to_contain_text("no coincide")
+    expect(page.locator("#id_captcha_error")).to_contain_text("no coincide con la imagen")
+    expect(page.get_by_label("Nombre de usuario")).to_have_value("ana.navegador")
+    expect(page.get_by_label("Contraseña:", exact=True)).to_have_value("")
+    capturar(page, "08-registro-usuario-errores")
+    page.locator("#resumen-errores a", has_text="no coincide con la imagen").click()
+    expect(page.get_by_label("Escriba el código de la imagen")).to_be_focused()
+    assert not Usuario.objects.exists()
+
+
+def test_actualizar_imagen_trae_otra_sin_perder_lo_escrito(
+    page: Page, live_server, derechohabiente
+):
+    ir_al_paso_2(page, live_server, derechohabiente.curp)
+    llenar_paso_2(page)
+    clave_anterior = page.locator("input[name=captcha_0]").input_value()
+    imagen_anterior = page.locator("img.captcha-imagen").get_attribute("src")
+
+    page.get_by_role("button", name="Actualizar Imagen").click()
+
+    expect(page.locator("input[name=captcha_0]")).not_to_have_value(clave_anterior)
+    expect(page.locator("img.captcha-imagen")).not_to_have_attribute("src", imagen_anterior)
+    expect(page.get_by_label("Contraseña:", exact=True)).to_have_value(CONTRASENA)
+    expect(page.get_by_label("Nombre de usuario")).to_have_value("ana.navegador")
+    page.wait_for_function(IMAGENES_CARGADAS)
+    page.get_by_label("Escriba el código de la imagen").fill(respuesta_del_captcha(page))
+    # Enter in a field presses "Crear usuario", not "Actualizar Imagen".
+    page.get_by_label("Escriba el código de la imagen").press("Enter")
+    expect(page.get_by_role("heading", name="Usuario creado")).to_be_visible()
+    assert Usuario.objects.filter(username="ana.navegador").exists()
+
+
+def test_sin_javascript_el_menu_y_actualizar_imagen_funcionan(
+    browser, live_server, derechohabiente
+):
+    contexto = browser.new_context(java_script_enabled=False)
+    page = contexto.new_page()
+    page.goto(live_server.url + "/")
+    page.get_by_text("Servicios en Línea").click()
+    page.get_by_role("link", name="Mi Oficina Virtual").click()
+    page.get_by_role("link", name="registrarse").click()
+    page.get_by_label("CURP").fill(derechohabiente.curp)
+    page.get_by_role("button", name="Buscar").click()
+    llenar_paso_2(page, "sin.script")
+    clave_anterior = page.locator("input[name=captcha_0]").input_value()
+    page.get_by_role("button", name="Actualizar Imagen").click()
+    expect(page.locator("input[name=captcha_0]")).not_to_have_value(clave_anterior)
+    expect(page.get_by_label("Nombre de usuario")).to_have_value("sin.script")
+    expect(page.locator("#resumen-errores")).to_have_count(0)
+    page.get_by_label("Contraseña:", exact=True).fill(CONTRASENA)
+    page.get_by_label("Confirmar contraseña").fill(CONTRASENA)
+    page.get_by_label("Escriba el código de la imagen").fill(respuesta_del_captcha(page))
+    page.get_by_role("button", name="Crear usuario").click()
+    expect(page.get_by_role("heading", name="Usuario creado")).to_be_visible()
+    contexto.close()
