@@ -19,9 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 CAPTURAS = Path(settings.BASE_DIR) / "capturas"
 
 
-IMAGENES_CARGADAS = (
-    "() => [...document.images].every(img => img.complete && img.naturalWidth > 0)"
-)
+IMAGENES_CARGADAS = "() => [...document.images].every(img => img.complete && img.naturalWidth > 0)"
 
 
 def capturar(page: Page, nombre: str) -> None:
