@@ -75,7 +75,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -122,8 +121,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
+# Spanish whatever the browser's Accept-Language says: it is the seed's wording.
 LANGUAGE_CODE = "es-mx"
-LANGUAGES = [("es-mx", _("Español")), ("en", _("English"))]
+LANGUAGES = [("es-mx", _("Español"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Mexico_City"
 USE_I18N = True

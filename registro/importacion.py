@@ -6,6 +6,7 @@ rows imports nothing unless the caller chooses to skip them.
 
 import csv
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,13 +67,24 @@ def _motivo_de_fila(fila: list[str], vistos: dict[str, int]) -> tuple[dict | Non
     return datos, None
 
 
+def _lineas_utf8(archivo) -> Iterator[str]:
+    """Decode line by line, so that a byte that is not UTF-8 is reported with its line."""
+    for numero, linea in enumerate(archivo, start=1):
+        try:
+            yield linea.decode("utf-8-sig" if numero == 1 else "utf-8")
+        except UnicodeDecodeError:
+            raise ArchivoInvalido(
+                f"El archivo no está codificado en UTF-8 (línea {numero}). Guárdelo como CSV UTF-8."
+            ) from None
+
+
 def leer(ruta: Path) -> Lectura:
     """Check every row; return the good ones and, for the rest, line number and reason."""
     lectura = Lectura()
     vistos: dict[str, int] = {}
-    try:
-        with open(ruta, encoding="utf-8-sig", newline="") as archivo:
-            lector = csv.reader(archivo)
+    with open(ruta, "rb") as archivo:
+        lector = csv.reader(_lineas_utf8(archivo))
+        try:
             encabezado = [columna.strip().lower() for columna in next(lector, [])]
             if encabezado != ENCABEZADO:
                 raise ArchivoInvalido(
@@ -88,12 +100,10 @@ def leer(ruta: Path) -> Lectura:
                 else:
                     vistos[datos["curp"]] = lector.line_num
                     lectura.filas.append(datos)
-    except UnicodeDecodeError as error:
-        raise ArchivoInvalido(
-            f"El archivo no está codificado en UTF-8 (byte {error.start} inválido)."
-        ) from None
-    except csv.Error as error:
-        raise ArchivoInvalido(f"El archivo no es un CSV válido: {error}.") from None
+        except csv.Error as error:
+            raise ArchivoInvalido(
+                f"El archivo no es un CSV válido (línea {lector.line_num}): {error}."
+            ) from None
     return lectura
 
 
