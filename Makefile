@@ -10,7 +10,9 @@ export DEBUG ?= 1
 # Runs a command with DATABASE_URL set: the caller's, or the project's own PostgreSQL.
 CON_BD := scripts/con-basedatos.sh
 
-.PHONY: run test lint format chromium db-stop db-reset
+AXE := node_modules/axe-core/axe.min.js
+
+.PHONY: run test lint format db-stop db-reset
 
 $(INSTALADO): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,17 +20,21 @@ $(INSTALADO): requirements.txt requirements-dev.txt
 	@touch $@
 
 run: $(INSTALADO)
+	@scripts/instalar-paquetes-sistema.sh espeak-ng
 	$(CON_BD) $(PY) manage.py migrate --noinput
 	$(CON_BD) $(PY) manage.py cargar_demo
 	$(CON_BD) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(INSTALADO) chromium
+$(AXE): package.json package-lock.json
+	@scripts/instalar-paquetes-sistema.sh npm
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test: $(INSTALADO) $(AXE)
+	@scripts/instalar-paquetes-sistema.sh chromium espeak-ng
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(CON_BD) $(PY) -m pytest
-
-chromium:
-	@scripts/instalar-chromium.sh
 
 lint: $(INSTALADO)
 	$(VENV)/bin/ruff check .

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -121,9 +122,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-# Spanish whatever the browser's Accept-Language says: it is the seed's wording.
+# Spanish at every unprefixed URL, whatever the browser's Accept-Language says: it is the
+# seed's wording. English only when the person follows "English" (URLs under /en/).
 LANGUAGE_CODE = "es-mx"
-LANGUAGES = [("es-mx", _("Español"))]
+LANGUAGES = [("es-mx", _("Español")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Mexico_City"
 USE_I18N = True
@@ -139,8 +141,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Captcha challenges live in PostgreSQL (CaptchaStore), shared by every process.
 CAPTCHA_CHALLENGE_FUNCT = "registro.reto_captcha.reto_alfanumerico"
 CAPTCHA_LENGTH = 5
-CAPTCHA_FONT_SIZE = 34
-CAPTCHA_IMAGE_SIZE = (180, 60)
+# The library's default image is 78×29 px: too small to read on a phone.
+CAPTCHA_FONT_SIZE = 46
+CAPTCHA_IMAGE_SIZE = (240, 80)
 CAPTCHA_TIMEOUT = 10  # minutes
 
 # Until an institution deploys it under its own name, every page says it is a replica.

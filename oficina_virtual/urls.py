@@ -1,8 +1,13 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from registro import audio_captcha
+
+# Spanish pages live at /…, English ones at /en/…; admin and captcha images need no language.
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("captcha/audio/<str:clave>.wav", audio_captcha.audio, name="captcha_audio"),
     path("captcha/", include("captcha.urls")),
-    path("", include("registro.urls")),
+    *i18n_patterns(path("", include("registro.urls")), prefix_default_language=False),
 ]

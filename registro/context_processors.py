@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.urls import translate_url
 
 from . import menu
 
@@ -9,4 +10,6 @@ def sitio(request):
         "AVISO_REPLICA": settings.AVISO_REPLICA,
         "SERVICIOS_EN_LINEA": menu.SERVICIOS_EN_LINEA,
         "MI_OFICINA_VIRTUAL": menu.MI_OFICINA_VIRTUAL,
+        "URL_ENGLISH": translate_url(request.path, "en"),
+        "URL_ESPANOL": translate_url(request.path, settings.LANGUAGE_CODE),
     }

@@ -1,13 +1,14 @@
 """One form per registration step; every check of what a person types lives here."""
 
-from captcha.fields import CaptchaField
+from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
 from django.contrib.auth.forms import SetPasswordMixin, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import curp
+from . import audio_captcha, curp
 from .mensajes import (
     CORREO_DUPLICADO,
     CURP_CON_CUENTA,
@@ -46,6 +47,15 @@ class BusquedaCurpForm(forms.Form):
         return valor
 
 
+class CaptchaConAudioWidget(CaptchaTextInput):
+    """The image captcha plus, where espeak-ng is installed, its Spanish audio version."""
+
+    def audio_url(self):
+        if not audio_captcha.disponible():
+            return None
+        return reverse("captcha_audio", args=[self._key])
+
+
 class RegistroUsuarioForm(UserCreationForm):
     """Step 2: the account for the derechohabiente found in step 1 (never taken from the form)."""
 
@@ -54,6 +64,7 @@ class RegistroUsuarioForm(UserCreationForm):
     )
     captcha = CaptchaField(
         label=_("Escriba el código de la imagen"),
+        widget=CaptchaConAudioWidget(),
         error_messages={
             "invalid": _(
                 "El código no coincide con la imagen. Escriba el código de la imagen nueva."

@@ -17,7 +17,7 @@ SERVICIOS_EN_LINEA = [
 ]
 
 MENU_PRINCIPAL = [
-    ("derechohabientes", _("Derechohabientes")),
+    ("derechohabientes", _("Derechos Habientes")),
     ("todo-el-publico", _("Todo el Público")),
     ("servicios-en-linea", _("Servicios en Línea")),
     ("instituto", _("Instituto")),
@@ -29,11 +29,11 @@ ENLACES_SUPERIORES = [
     ("version-movil", _("Versión Móvil")),
     ("contacto", _("Contacto")),
     ("directorios", _("Directorios")),
-    ("english", "English"),
     ("mapa-del-sitio", _("Mapa del sitio")),
 ]
 
 OTRAS_SECCIONES = [
+    ("fiebre-chikungunya", _("Todo sobre la fiebre chikungunya")),
     ("noticias", _("Noticias")),
     ("al-publico-en-general", _("Al público en general")),
     ("sala-de-prensa", _("Sala de Prensa")),

@@ -6,9 +6,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_safe
 from django.views.generic import FormView, TemplateView
 
-from . import flows, menu
+from . import busqueda, flows, menu
 from .forms import BusquedaCurpForm, RegistroUsuarioForm
 from .mensajes import BUSQUE_PRIMERO
 from .models import Derechohabiente
@@ -97,3 +98,13 @@ def usuario_creado(request):
     if not username:
         return redirect("registro:curp")
     return render(request, "registro/creado.html", {"username": username})
+
+
+@require_safe
+def buscar(request):
+    """Site search ("Buscar … IR"): the pages whose title or description has every word of q."""
+    consulta = busqueda.recortar(request.GET.get("q", "")).strip()
+    resultados = busqueda.buscar(consulta)
+    return render(
+        request, "oficina/busqueda.html", {"consulta": consulta, "resultados": resultados}
+    )

@@ -1,6 +1,7 @@
 """What a person does with clicks, in Debian's Chromium through Playwright.
 
-Each run leaves screenshots of every page, at 1280 and 360 px wide, in capturas/.
+Each page state is checked at 1280 and 360 px wide: axe-core finds no WCAG 2.2 AA
+violation, a phone needs no horizontal scrolling, and a screenshot is left in capturas/.
 """
 
 from pathlib import Path
@@ -17,17 +18,36 @@ from .conftest import CONTRASENA
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CAPTURAS = Path(settings.BASE_DIR) / "capturas"
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+NORMAS_WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 IMAGENES_CARGADAS = "() => [...document.images].every(img => img.complete && img.naturalWidth > 0)"
 
 
+def violaciones_axe(page: Page) -> list[str]:
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=AXE)
+    resultado = page.evaluate(
+        "async (normas) => await axe.run(document, {runOnly: {type: 'tag', values: normas}})",
+        NORMAS_WCAG,
+    )
+    return [
+        f"{v['id']}: {v['help']} -> {[n['target'] for n in v['nodes']]}"
+        for v in resultado["violations"]
+    ]
+
+
 def capturar(page: Page, nombre: str) -> None:
+    """Screenshot, axe and phone-width check of the page as it is now, at both widths."""
     CAPTURAS.mkdir(exist_ok=True)
     page.wait_for_function(IMAGENES_CARGADAS)
     for ancho in (1280, 360):
         page.set_viewport_size({"width": ancho, "height": 900})
         page.screenshot(path=CAPTURAS / f"{nombre}-{ancho}.png", full_page=True)
+        assert violaciones_axe(page) == [], f"{nombre} a {ancho} px"
+        desborde = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert desborde <= 0, f"{nombre} a {ancho} px se desplaza {desborde} px a lo ancho"
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
@@ -53,7 +73,7 @@ def llenar_paso_2(page: Page, usuario: str = "ana.navegador") -> None:
 def test_registro_completo_con_clics_desde_el_portal(page: Page, live_server, derechohabiente):
     page.goto(live_server.url + "/")
     capturar(page, "01-portal")
-    page.get_by_text("Servicios en Línea").click()
+    page.get_by_role("button", name="Servicios en Línea").click()
     capturar(page, "02-portal-servicios-en-linea")
     page.get_by_role("link", name="Mi Oficina Virtual").click()
 
@@ -134,7 +154,7 @@ def test_sin_javascript_el_menu_y_actualizar_imagen_funcionan(
     contexto = browser.new_context(java_script_enabled=False)
     page = contexto.new_page()
     page.goto(live_server.url + "/")
-    page.get_by_text("Servicios en Línea").click()
+    page.get_by_role("button", name="Servicios en Línea").click()
     page.get_by_role("link", name="Mi Oficina Virtual").click()
     page.get_by_role("link", name="registrarse").click()
     page.get_by_label("CURP").fill(derechohabiente.curp)
@@ -151,3 +171,64 @@ def test_sin_javascript_el_menu_y_actualizar_imagen_funcionan(
     page.get_by_role("button", name="Crear usuario").click()
     expect(page.get_by_role("heading", name="Usuario creado")).to_be_visible()
     contexto.close()
+
+
+def test_el_menu_servicios_en_linea_con_el_teclado(page: Page, live_server):
+    page.goto(live_server.url + "/")
+    menu = page.locator("#menu-servicios-en-linea")
+    boton = page.get_by_role("button", name="Servicios en Línea")
+    while not boton.evaluate("b => b === document.activeElement"):
+        page.keyboard.press("Tab")
+    expect(menu).to_be_hidden()
+
+    page.keyboard.press("Enter")
+    expect(menu).to_be_visible()
+    expect(boton).to_have_attribute("aria-expanded", "true")
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_role("link", name="Mi Oficina Virtual")).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_role("link", name="Agenda TU Cita Médica")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Comprobantes de Pago a Pensionistas")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(menu).to_be_hidden()
+    expect(boton).to_be_focused()
+
+    page.keyboard.press("Space")
+    expect(menu).to_be_visible()
+    page.keyboard.press("ArrowUp")
+    expect(page.get_by_role("link", name="Ver más servicios")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Ver más servicios")).to_be_visible()
+
+
+def test_el_menu_se_abre_al_pasar_el_raton_y_al_tocar(page: Page, live_server, browser):
+    page.goto(live_server.url + "/")
+    menu = page.locator("#menu-servicios-en-linea")
+    page.get_by_role("button", name="Servicios en Línea").hover()
+    expect(menu).to_be_visible()
+    page.mouse.move(5, 600)
+    expect(menu).to_be_hidden()
+
+    telefono = browser.new_context(has_touch=True, viewport={"width": 360, "height": 800})
+    tactil = telefono.new_page()
+    tactil.goto(live_server.url + "/")
+    tactil.get_by_role("button", name="Servicios en Línea").tap()
+    tactil.get_by_role("link", name="Mi Oficina Virtual").tap()
+    expect(tactil.get_by_role("heading", name="Estimado Derechohabiente:")).to_be_visible()
+    telefono.close()
+
+
+def test_mostrar_y_ocultar_la_contrasena(page: Page, live_server, derechohabiente):
+    ir_al_paso_2(page, live_server, derechohabiente.curp)
+    contrasena = page.get_by_label("Contraseña:", exact=True)
+    contrasena.fill(CONTRASENA)
+    mostrar = page.get_by_role("button", name="Mostrar").first
+    mostrar.click()
+    expect(contrasena).to_have_attribute("type", "text")
+    expect(page.get_by_role("button", name="Ocultar")).to_have_attribute("aria-pressed", "true")
+    page.get_by_role("button", name="Ocultar").click()
+    expect(contrasena).to_have_attribute("type", "password")
+    expect(contrasena).to_have_attribute("autocomplete", "new-password")
+    expect(page.get_by_label("Nombre de usuario")).to_have_attribute("autocomplete", "username")
+    expect(page.get_by_label("Correo electrónico")).to_have_attribute("autocomplete", "email")

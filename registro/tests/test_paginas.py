@@ -61,7 +61,7 @@ def pagina(client, url: str) -> str:
 
 def test_el_menu_servicios_en_linea_tiene_los_nueve_del_instructivo_en_orden(client):
     html = pagina(client, "/")
-    menu = html[html.index("<summary>Servicios en Línea</summary>") :]
+    menu = html[html.index(">Servicios en Línea</button>") :]
     menu = menu[: menu.index("</ul>")]
     assert re.findall(r"<a [^>]*>([^<]+)</a>", menu) == SERVICIOS_DEL_INSTRUCTIVO
 
@@ -72,7 +72,8 @@ def test_mi_oficina_virtual_lleva_a_la_oficina_virtual(client):
 
 def test_lo_que_no_es_de_esta_replica_lo_dice_y_ofrece_volver(client):
     enlaces = Enlaces(pagina(client, "/"))
-    for texto in SERVICIOS_DEL_INSTRUCTIVO[1:] + ["Contacto", "Transparencia", "Comunicados"]:
+    otros = ["Contacto", "Transparencia", "Comunicados y boletines", "MÁS INFORMACIÓN"]
+    for texto in SERVICIOS_DEL_INSTRUCTIVO[1:] + otros:
         html = pagina(client, enlaces.href(texto))
         assert "no forma parte de esta réplica" in html
         assert Enlaces(html).href("Volver al inicio") == "/"

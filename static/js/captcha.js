@@ -10,8 +10,11 @@ document.addEventListener("DOMContentLoaded", function () {
     fetch(boton.dataset.actualizarCaptcha, {headers: {"X-Requested-With": "XMLHttpRequest"}})
       .then(function (respuesta) { return respuesta.json(); })
       .then(function (datos) {
+        var clave = caja.querySelector("input[type=hidden]");
+        var audio = caja.querySelector("a.captcha-audio");
+        if (audio) audio.href = audio.href.replace(clave.value, datos.key);
         caja.querySelector("img.captcha-imagen").src = datos.image_url;
-        caja.querySelector("input[type=hidden]").value = datos.key;
+        clave.value = datos.key;
         var respuesta = caja.querySelector("input[type=text]");
         respuesta.value = "";
         respuesta.focus();

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages behind the programs named as arguments, only when missing:
+#   chromium   the browser the tests drive (Playwright never downloads one)
+#   espeak-ng  the captcha's audio version in Spanish
+#   npm        installs axe-core, the accessibility checker run in the browser tests
+set -euo pipefail
+declare -A paquetes=([chromium]="chromium fonts-dejavu-core" [espeak-ng]="espeak-ng" [npm]="npm")
+faltan=()
+for programa in "$@"; do
+  command -v "$programa" >/dev/null || faltan+=(${paquetes[$programa]})
+done
+[ ${#faltan[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" = 0 ]; then
+  sudo=""
+elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+  sudo="sudo"
+else
+  echo "Faltan paquetes de Debian: ${faltan[*]}. Instálelos con:" >&2
+  echo "  sudo apt-get install ${faltan[*]}" >&2
+  exit 1
+fi
+echo "Instalando paquetes de Debian: ${faltan[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${faltan[@]}" >/dev/null
