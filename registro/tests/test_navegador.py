@@ -66,7 +66,7 @@ def ir_al_paso_2(page: Page, live_server, curp: str) -> None:
 def llenar_paso_2(page: Page, usuario: str = "ana.navegador") -> None:
     page.get_by_label("Nombre de usuario").fill(usuario)
     page.get_by_label("Contraseña:", exact=True).fill(CONTRASENA)
-    page.get_by_label("Confirmar contraseña").fill(CONTRASENA)
+    page.get_by_label("Confirmar contraseña:", exact=True).fill(CONTRASENA)
     page.get_by_label("Correo electrónico").fill(f"{usuario}@correo.example")
 
 
@@ -112,7 +112,7 @@ def test_errores_de_curp_y_del_formulario_se_ven_junto_al_campo(
 
     ir_al_paso_2(page, live_server, derechohabiente.curp)
     llenar_paso_2(page)
-    page.get_by_label("Confirmar contraseña").fill("otra cosa")
+    page.get_by_label("Confirmar contraseña:", exact=True).fill("otra cosa")
     page.get_by_label("Escriba el código de la imagen").fill("zzzzz")
     page.get_by_role("button", name="Crear usuario").click()
     expect(page.locator("#resumen-errores")).to_be_focused()
@@ -166,7 +166,7 @@ def test_sin_javascript_el_menu_y_actualizar_imagen_funcionan(
     expect(page.get_by_label("Nombre de usuario")).to_have_value("sin.script")
     expect(page.locator("#resumen-errores")).to_have_count(0)
     page.get_by_label("Contraseña:", exact=True).fill(CONTRASENA)
-    page.get_by_label("Confirmar contraseña").fill(CONTRASENA)
+    page.get_by_label("Confirmar contraseña:", exact=True).fill(CONTRASENA)
     page.get_by_label("Escriba el código de la imagen").fill(respuesta_del_captcha(page))
     page.get_by_role("button", name="Crear usuario").click()
     expect(page.get_by_role("heading", name="Usuario creado")).to_be_visible()
@@ -223,12 +223,41 @@ def test_mostrar_y_ocultar_la_contrasena(page: Page, live_server, derechohabient
     ir_al_paso_2(page, live_server, derechohabiente.curp)
     contrasena = page.get_by_label("Contraseña:", exact=True)
     contrasena.fill(CONTRASENA)
-    mostrar = page.get_by_role("button", name="Mostrar").first
-    mostrar.click()
+    page.get_by_role("button", name="Mostrar contraseña", exact=True).click()
     expect(contrasena).to_have_attribute("type", "text")
-    expect(page.get_by_role("button", name="Ocultar")).to_have_attribute("aria-pressed", "true")
-    page.get_by_role("button", name="Ocultar").click()
+    expect(page.get_by_label("Confirmar contraseña:", exact=True)).to_have_attribute(
+        "type", "password"
+    )
+    ocultar = page.get_by_role("button", name="Ocultar contraseña", exact=True)
+    expect(ocultar).to_have_attribute("aria-pressed", "true")
+    ocultar.click()
     expect(contrasena).to_have_attribute("type", "password")
     expect(contrasena).to_have_attribute("autocomplete", "new-password")
     expect(page.get_by_label("Nombre de usuario")).to_have_attribute("autocomplete", "username")
     expect(page.get_by_label("Correo electrónico")).to_have_attribute("autocomplete", "email")
+
+
+def test_buscar_en_el_sitio_desde_el_encabezado(page: Page, live_server):
+    page.goto(f"{live_server.url}/oficina-virtual/")
+    page.get_by_label("Buscar", exact=True).fill("préstamos")
+    page.get_by_role("button", name="IR").click()
+    expect(page.get_by_role("heading", name="Resultados de la búsqueda")).to_be_visible()
+    capturar(page, "09-busqueda")
+    page.get_by_role("link", name="Trámite de Préstamos Personales").click()
+    expect(page.get_by_text("no forma parte de esta réplica")).to_be_visible()
+    capturar(page, "10-no-disponible")
+    page.get_by_role("link", name="Volver al inicio").click()
+    expect(page.get_by_role("button", name="Servicios en Línea")).to_be_visible()
+
+
+def test_el_audio_del_captcha_se_ofrece_y_suena(page: Page, live_server, derechohabiente):
+    ir_al_paso_2(page, live_server, derechohabiente.curp)
+    enlace = page.get_by_role("link", name="Escuchar el código (audio en español)")
+    respuesta = page.request.get(live_server.url + enlace.get_attribute("href"))
+    assert respuesta.headers["content-type"] == "audio/wav"
+    assert respuesta.body()[:4] == b"RIFF"
+    clave = page.locator("input[name=captcha_0]").input_value()
+    page.get_by_role("button", name="Actualizar Imagen").click()
+    expect(page.locator("input[name=captcha_0]")).not_to_have_value(clave)
+    nueva = page.locator("input[name=captcha_0]").input_value()
+    expect(enlace).to_have_attribute("href", f"/captcha/audio/{nueva}.wav")

@@ -12,7 +12,7 @@ document.addEventListener("DOMContentLoaded", function () {
       .then(function (datos) {
         var clave = caja.querySelector("input[type=hidden]");
         var audio = caja.querySelector("a.captcha-audio");
-        if (audio) audio.href = audio.href.replace(clave.value, datos.key);
+        if (audio) audio.setAttribute("href", audio.getAttribute("href").replace(clave.value, datos.key));
         caja.querySelector("img.captcha-imagen").src = datos.image_url;
         clave.value = datos.key;
         var respuesta = caja.querySelector("input[type=text]");

@@ -50,12 +50,19 @@ function iniciarMostrarContrasena(campo, textos) {
   boton.className = "boton-mostrar";
   boton.setAttribute("aria-controls", campo.id);
   boton.setAttribute("aria-pressed", "false");
-  boton.textContent = textos.mostrar;
+  // Two fields, two buttons: the spoken name says which field each one shows.
+  var etiqueta = document.querySelector("label[for='" + campo.id + "']");
+  var nombre = etiqueta ? " " + etiqueta.textContent.replace(/:\s*$/, "").toLowerCase() : "";
+  function rotular(texto) {
+    boton.textContent = texto;
+    boton.setAttribute("aria-label", texto + nombre);
+  }
+  rotular(textos.mostrar);
   boton.addEventListener("click", function () {
     var visible = campo.type === "text";
     campo.type = visible ? "password" : "text";
     boton.setAttribute("aria-pressed", String(!visible));
-    boton.textContent = visible ? textos.mostrar : textos.ocultar;
+    rotular(visible ? textos.mostrar : textos.ocultar);
   });
   campo.insertAdjacentElement("afterend", boton);
 }
