@@ -12,7 +12,7 @@ CON_BD := scripts/con-basedatos.sh
 
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint format db-stop db-reset
+.PHONY: run test lint format mensajes db-stop db-reset
 
 $(INSTALADO): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ $(INSTALADO): requirements.txt requirements-dev.txt
 	@touch $@
 
 run: $(INSTALADO)
-	@scripts/instalar-paquetes-sistema.sh espeak-ng
+	@scripts/instalar-paquetes-sistema.sh espeak-ng || echo "Sin espeak-ng: el captcha no ofrecerá audio."
 	$(CON_BD) $(PY) manage.py migrate --noinput
 	$(CON_BD) $(PY) manage.py cargar_demo
 	$(CON_BD) $(PY) manage.py runserver 127.0.0.1:$(PORT)
@@ -43,6 +43,12 @@ lint: $(INSTALADO)
 format: $(INSTALADO)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# After changing a text: extract it into locale/en/…/django.po, translate it there, then
+# `make mensajes` again to compile (needs gettext's msgfmt).
+mensajes: $(INSTALADO)
+	$(CON_BD) $(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=capturas
+	$(CON_BD) $(PY) manage.py compilemessages -l en
 
 db-stop: $(INSTALADO)
 	$(PY) scripts/basedatos_local.py detener
