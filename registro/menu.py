@@ -25,8 +25,8 @@ MENU_PRINCIPAL = [
     ("issste-educa-e-investiga", _("ISSSTEduca e Investiga")),
 ]
 
+# "Versión Móvil" is not listed: this site is itself responsive, so it leads to the same pages.
 ENLACES_SUPERIORES = [
-    ("version-movil", _("Versión Móvil")),
     ("contacto", _("Contacto")),
     ("directorios", _("Directorios")),
     ("mapa-del-sitio", _("Mapa del sitio")),

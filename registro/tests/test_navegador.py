@@ -261,3 +261,15 @@ def test_el_audio_del_captcha_se_ofrece_y_suena(page: Page, live_server, derecho
     expect(page.locator("input[name=captcha_0]")).not_to_have_value(clave)
     nueva = page.locator("input[name=captcha_0]").input_value()
     expect(enlace).to_have_attribute("href", f"/captcha/audio/{nueva}.wav")
+
+
+def test_el_primer_tab_ofrece_saltar_al_contenido(page: Page, live_server):
+    page.goto(f"{live_server.url}/oficina-virtual/registro/")
+    page.keyboard.press("Tab")
+    saltar = page.get_by_role("link", name="Ir al contenido")
+    expect(saltar).to_be_focused()
+    expect(saltar).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("CURP")).to_be_focused()

@@ -79,6 +79,10 @@ def test_lo_que_no_es_de_esta_replica_lo_dice_y_ofrece_volver(client):
         assert Enlaces(html).href("Volver al inicio") == "/"
 
 
+def test_version_movil_es_el_mismo_sitio_adaptable(client):
+    assert Enlaces(pagina(client, "/")).href("Versión Móvil") == "/"
+
+
 def test_una_seccion_desconocida_es_404(client):
     assert client.get("/servicios/no-existe/").status_code == 404
 
