@@ -48,7 +48,7 @@ format: $(INSTALADO)
 # `make mensajes` again to compile (needs gettext's msgfmt).
 mensajes: $(INSTALADO)
 	$(CON_BD) $(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=capturas
-	$(CON_BD) $(PY) manage.py compilemessages -l en
+	$(CON_BD) $(PY) manage.py compilemessages -l en --ignore=.venv --ignore=node_modules
 
 db-stop: $(INSTALADO)
 	$(PY) scripts/basedatos_local.py detener

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import translate_url
+from django.utils import timezone
 
 from . import menu
 
@@ -12,4 +13,5 @@ def sitio(request):
         "MI_OFICINA_VIRTUAL": menu.MI_OFICINA_VIRTUAL,
         "URL_ENGLISH": translate_url(request.path, "en"),
         "URL_ESPANOL": translate_url(request.path, settings.LANGUAGE_CODE),
+        "HOY": timezone.localdate(),
     }

@@ -13,7 +13,6 @@ from .mensajes import (
     CORREO_DUPLICADO,
     CURP_CON_CUENTA,
     CURP_NO_REGISTRADA,
-    REGLA_CONTRASENA,
     USUARIO_DUPLICADO,
 )
 from .models import Derechohabiente, Usuario
@@ -85,7 +84,7 @@ class RegistroUsuarioForm(UserCreationForm):
         fields = ("username", "email")
         labels = {"username": _("Nombre de usuario"), "email": _("Correo electrónico")}
         help_texts = {
-            "username": _("Letras, números y los signos @ . + - _ ; sin espacios."),
+            "username": _("Letras, números y los signos @ . + - _ (sin espacios)."),
             "email": _("Ejemplo: nombre@dominio.mx"),
         }
         error_messages = {
@@ -105,7 +104,9 @@ class RegistroUsuarioForm(UserCreationForm):
         self.fields["username"].widget.attrs.update(autocomplete="username", autofocus=False)
         self.fields["email"].required = True
         self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.fields["password1"].help_text = REGLA_CONTRASENA
+        self.fields["password1"].help_text = _(
+            "Mínimo 7 caracteres; distingue mayúsculas, minúsculas, espacios y acentos."
+        )
         self.fields["password1"].error_messages["required"] = _("Escriba una contraseña.")
         self.fields["password2"].help_text = _("Escriba la misma contraseña otra vez.")
         self.fields["password2"].error_messages["required"] = _("Confirme la contraseña.")

@@ -12,8 +12,4 @@ CURP_CON_CUENTA = _(
 )
 USUARIO_DUPLICADO = _("Ese nombre de usuario ya está registrado. Elija otro.")
 CORREO_DUPLICADO = _("Ese correo electrónico ya está registrado en otra cuenta.")
-REGLA_CONTRASENA = _(
-    "La contraseña deberá tener como mínimo 7 caracteres que pueden contener números o letras. "
-    "La contraseña distingue entre mayúsculas, minúsculas, espacios o acentos."
-)
 BUSQUE_PRIMERO = _("Para crear su usuario, primero escriba su CURP y dé click en Buscar.")

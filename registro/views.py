@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_safe
@@ -25,9 +24,6 @@ class PortalView(TemplateView):
 
 class OficinaVirtualView(TemplateView):
     template_name = "oficina/inicio.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(hoy=timezone.localdate(), **kwargs)
 
 
 def no_disponible(request, seccion: str):

@@ -74,6 +74,7 @@ def test_registro_completo_con_clics_desde_el_portal(page: Page, live_server, de
     page.goto(live_server.url + "/")
     capturar(page, "01-portal")
     page.get_by_role("button", name="Servicios en Línea").click()
+    expect(page.locator("#menu-servicios-en-linea")).to_be_visible()
     capturar(page, "02-portal-servicios-en-linea")
     page.get_by_role("link", name="Mi Oficina Virtual").click()
 
@@ -208,6 +209,10 @@ def test_el_menu_se_abre_al_pasar_el_raton_y_al_tocar(page: Page, live_server, b
     page.get_by_role("button", name="Servicios en Línea").hover()
     expect(menu).to_be_visible()
     page.mouse.move(5, 600)
+    expect(menu).to_be_hidden()
+    page.get_by_role("button", name="Servicios en Línea").click()  # hover, then click
+    expect(menu).to_be_visible()
+    page.get_by_role("button", name="Servicios en Línea").click()
     expect(menu).to_be_hidden()
 
     telefono = browser.new_context(has_touch=True, viewport={"width": 360, "height": 800})

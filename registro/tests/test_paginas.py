@@ -91,8 +91,9 @@ def test_la_oficina_virtual_invita_a_registrarse(client):
     html = pagina(client, reverse("registro:oficina"))
     assert "Estimado Derechohabiente:" in html
     assert "El ISSSTE mantiene firme su compromiso de mejorar constantemente los servicios" in html
-    assert "es necesario actualizarla repitiendo el proceso de registro" in html
+    assert "es necesario <a" in html and "repitiendo el proceso de registro" in html
     assert Enlaces(html).href("registrarse") == reverse("registro:curp")
+    assert Enlaces(html).href("actualizarla") == reverse("registro:curp")
 
 
 def test_la_fecha_del_bloque_registro_va_en_espanol_y_minusculas(client, settings):
@@ -116,7 +117,7 @@ def test_la_fecha_del_bloque_registro_va_en_espanol_y_minusculas(client, setting
         "diciembre",
     ]
     esperado = f"{dias[hoy.weekday()]}, {hoy.day} de {meses[hoy.month - 1]} de {hoy.year}"
-    assert f'<p class="fecha">{esperado}</p>' in html
+    assert f'<span class="fecha">{esperado}</span>' in html
     assert settings.TIME_ZONE == "America/Mexico_City"
 
 

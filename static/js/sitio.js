@@ -15,9 +15,28 @@ function iniciarDesplegable(contenedor) {
     enlaces[(indice + enlaces.length) % enlaces.length].focus();
   }
 
-  boton.addEventListener("click", function () { abierto() ? cerrar() : abrir(); });
-  contenedor.addEventListener("pointerenter", function (e) { if (e.pointerType === "mouse") abrir(); });
-  contenedor.addEventListener("pointerleave", function (e) { if (e.pointerType === "mouse") cerrar(); });
+  // Hovering opens the menu; the click that usually follows must not close it again.
+  var abiertoAlPasar = false;
+  boton.addEventListener("click", function () {
+    if (abiertoAlPasar) {
+      abiertoAlPasar = false;
+      abrir();
+    } else {
+      abierto() ? cerrar() : abrir();
+    }
+  });
+  contenedor.addEventListener("pointerenter", function (e) {
+    if (e.pointerType === "mouse" && !abierto()) {
+      abiertoAlPasar = true;
+      abrir();
+    }
+  });
+  contenedor.addEventListener("pointerleave", function (e) {
+    if (e.pointerType === "mouse") {
+      abiertoAlPasar = false;
+      cerrar();
+    }
+  });
   contenedor.addEventListener("focusout", function (e) {
     if (!contenedor.contains(e.relatedTarget)) cerrar();
   });
