@@ -111,6 +111,10 @@ class RegistroUsuarioForm(UserCreationForm):
         self.fields["password2"].help_text = _("Escriba la misma contraseña otra vez.")
         self.fields["password2"].error_messages["required"] = _("Confirme la contraseña.")
 
+    def validate_password_for_user(self, user, **kwargs):
+        # A too-short or too-common password is a fault of "Contraseña", not of its confirmation.
+        super().validate_password_for_user(user, password_field_name="password1")  # noqa: S106
+
     def clean_username(self):
         username = self.cleaned_data.get("username")
         if username and Usuario.objects.filter(username__iexact=username).exists():

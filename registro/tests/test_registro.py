@@ -156,10 +156,10 @@ def test_la_confirmacion_sin_registro_vuelve_al_paso_1(client):
         ({"password1": "", "password2": ""}, "password1", "Escriba una contraseña."),
         (
             {"password1": "Ab 3é5", "password2": "Ab 3é5"},
-            "password2",
+            "password1",
             "demasiado corta. Debe contener por lo menos 7 caracteres",
         ),
-        ({"password1": "password", "password2": "password"}, "password2", "es muy común"),
+        ({"password1": "password", "password2": "password"}, "password1", "es muy común"),
         ({"password2": "mi clave ñandú 7"}, "password2", "La confirmación no coincide"),
         ({"email": ""}, "email", "Escriba su correo electrónico."),
         ({"email": "ana@"}, "email", "Escriba un correo electrónico válido"),
