@@ -317,3 +317,16 @@ def test_english_cambia_todo_el_recorrido_al_ingles(page: Page, live_server, der
     page.get_by_role("link", name="Español").click()
     expect(page.locator("html")).to_have_attribute("lang", "es-MX")
     expect(page.get_by_text("quedó registrado en la Oficina Virtual")).to_be_visible()
+
+
+def test_los_avisos_del_registro_se_ven_y_son_accesibles(page: Page, live_server, derechohabiente):
+    page.goto(f"{live_server.url}/oficina-virtual/registro/usuario/")
+    expect(page.get_by_role("status")).to_contain_text("primero escriba su CURP")
+    capturar(page, "16-registro-sin-busqueda")
+    Usuario.objects.create_user(
+        "ya.tiene", "ya.tiene@correo.example", CONTRASENA, derechohabiente=derechohabiente
+    )
+    page.get_by_label("CURP").fill(derechohabiente.curp)
+    page.get_by_role("button", name="Buscar").click()
+    expect(page.locator("#id_curp_error")).to_contain_text("ya tiene una cuenta")
+    capturar(page, "17-registro-curp-con-cuenta")
