@@ -8,6 +8,7 @@ PostgreSQL); production sets every variable explicitly.
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -106,6 +107,14 @@ TEMPLATES = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 AUTH_USER_MODEL = "registro.Usuario"
+# The login form may tell a deactivated or unconfirmed account apart (only after the right
+# password); sessions of such accounts are never kept. See registro/autenticacion.py.
+AUTHENTICATION_BACKENDS = ["registro.autenticacion.IngresoBackend"]
+LOGIN_URL = "registro:ingresar"
+LOGIN_REDIRECT_URL = "registro:mi_oficina"
+LOGOUT_REDIRECT_URL = "registro:oficina"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # the same 24 hours as the confirmation links
+
 # Argon2 first: new passwords are hashed with it; the others still verify old hashes.
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -155,3 +164,47 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+
+def _correo(url: str | None) -> dict:
+    """E-mail backend from EMAIL_URL: smtp://user:password@host:587?tls=1, smtps://…,
+    console:, file:///path or locmem:. Without it, development writes each message as a
+    file into correo/ (git-ignored) and production uses SMTP on localhost."""
+    if not url:
+        if DEBUG:
+            return {
+                "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+                "EMAIL_FILE_PATH": BASE_DIR / "correo",
+            }
+        return {"EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend"}
+    partes = urlsplit(url)
+    backends = {
+        "console": "console",
+        "file": "filebased",
+        "locmem": "locmem",
+        "smtp": "smtp",
+        "smtps": "smtp",
+    }
+    if partes.scheme not in backends:
+        raise ImproperlyConfigured(f"EMAIL_URL: unknown scheme {partes.scheme!r}.")
+    config = {"EMAIL_BACKEND": f"django.core.mail.backends.{backends[partes.scheme]}.EmailBackend"}
+    if partes.scheme == "file":
+        config["EMAIL_FILE_PATH"] = unquote(partes.path)
+    if partes.scheme in {"smtp", "smtps"}:
+        opciones = parse_qs(partes.query)
+        config |= {
+            "EMAIL_HOST": partes.hostname or "localhost",
+            "EMAIL_PORT": partes.port or (465 if partes.scheme == "smtps" else 25),
+            "EMAIL_HOST_USER": unquote(partes.username or ""),
+            "EMAIL_HOST_PASSWORD": unquote(partes.password or ""),
+            "EMAIL_USE_SSL": partes.scheme == "smtps",
+            "EMAIL_USE_TLS": opciones.get("tls", ["0"])[0] in {"1", "true"},
+            "EMAIL_TIMEOUT": 10,
+        }
+    return config
+
+
+globals().update(_correo(os.environ.get("EMAIL_URL")))
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Oficina Virtual ISSSTE (réplica) <no-responder@oficina-virtual.example>"
+)

@@ -4,7 +4,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from . import flows
 from .models import Derechohabiente, Usuario
+from .views_cuenta import url_absoluta
 
 
 class UsuarioInline(admin.StackedInline):
@@ -35,7 +37,23 @@ class DerechohabienteAdmin(admin.ModelAdmin):
 
 @admin.register(Usuario)
 class UsuarioAdmin(UserAdmin):
-    list_display = ("username", "email", "derechohabiente", "is_active", "is_staff", "date_joined")
+    list_display = (
+        "username",
+        "email",
+        "derechohabiente",
+        "is_active",
+        "correo_confirmado_en",
+        "de_version_anterior",
+        "last_login",
+        "date_joined",
+    )
+    list_filter = (
+        "is_active",
+        "de_version_anterior",
+        "is_staff",
+        ("correo_confirmado_en", admin.EmptyFieldListFilter),
+    )
+    actions = ["activar", "desactivar", "reenviar_confirmacion"]
     list_select_related = ("derechohabiente",)
     search_fields = (
         "username",
@@ -48,4 +66,44 @@ class UsuarioAdmin(UserAdmin):
         "last_name",
     )
     raw_id_fields = ("derechohabiente",)
-    fieldsets = UserAdmin.fieldsets + ((_("Derechohabiente"), {"fields": ("derechohabiente",)}),)
+    fieldsets = UserAdmin.fieldsets + (
+        (
+            _("Oficina Virtual"),
+            {
+                "fields": (
+                    "derechohabiente",
+                    "correo_confirmado_en",
+                    "correo_pendiente",
+                    "de_version_anterior",
+                )
+            },
+        ),
+    )
+    readonly_fields = ("last_login", "date_joined")
+
+    def _cambiar_estado(self, request, cuentas, activa: bool, mensaje: str):
+        cambiadas = 0
+        for cuenta in cuentas.exclude(is_active=activa):
+            cuenta.is_active = activa
+            cuenta.save(update_fields=["is_active"])
+            self.log_change(request, cuenta, mensaje)
+            cambiadas += 1
+        self.message_user(request, _("Cuentas cambiadas: %(n)d.") % {"n": cambiadas})
+
+    @admin.action(description=_("Activar las cuentas seleccionadas"))
+    def activar(self, request, queryset):
+        self._cambiar_estado(request, queryset, True, str(_("Cuenta activada.")))
+
+    @admin.action(description=_("Desactivar las cuentas seleccionadas"))
+    def desactivar(self, request, queryset):
+        self._cambiar_estado(request, queryset, False, str(_("Cuenta desactivada.")))
+
+    @admin.action(description=_("Enviar de nuevo el correo de confirmación"))
+    def reenviar_confirmacion(self, request, queryset):
+        url_para = url_absoluta(request)("registro:confirmar_correo")
+        enviados = 0
+        for cuenta in queryset.filter(correo_confirmado_en__isnull=True).exclude(email=""):
+            if flows.enviar_confirmacion(cuenta, url_para):
+                self.log_change(request, cuenta, str(_("Correo de confirmación enviado de nuevo.")))
+                enviados += 1
+        self.message_user(request, _("Correos de confirmación enviados: %(n)d.") % {"n": enviados})

@@ -1,9 +1,19 @@
-"""The registration itself, as plain functions with no HTTP in them."""
+"""The registration and the account's life, as plain functions with no HTTP in them.
+
+Functions that send a link take ``url_para``: a callable that turns a link's token into
+the absolute URL the person will follow (the view knows the host; the flow does not).
+"""
+
+from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from . import correo, enlaces
 from .mensajes import CORREO_DUPLICADO, CURP_CON_CUENTA, USUARIO_DUPLICADO
 from .models import Derechohabiente, Usuario
+
+UrlPara = Callable[[str], str]
 
 # What a unique constraint's violation means to the person who filled in the form.
 _DUPLICADOS = {
@@ -21,16 +31,87 @@ class RegistroDuplicado(Exception):
         self.mensaje = mensaje
 
 
-def crear_cuenta(
-    derechohabiente: Derechohabiente, nombre_usuario: str, correo: str, contrasena: str
-) -> Usuario:
-    """Create the account in one transaction; a lost race becomes RegistroDuplicado, not a 500."""
-    usuario = Usuario(username=nombre_usuario, email=correo, derechohabiente=derechohabiente)
-    usuario.set_password(contrasena)
+def _guardar(usuario: Usuario, **opciones) -> None:
+    """Save in its own transaction; a lost race becomes RegistroDuplicado, not a 500."""
     try:
         with transaction.atomic():
-            usuario.save()
+            usuario.save(**opciones)
     except IntegrityError as error:
         restriccion = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
         raise RegistroDuplicado(*_DUPLICADOS.get(restriccion, (None, CURP_CON_CUENTA))) from error
+
+
+def crear_cuenta(
+    derechohabiente: Derechohabiente, nombre_usuario: str, correo_: str, contrasena: str
+) -> Usuario:
+    """The derechohabiente's account, unconfirmed until the e-mail link is followed.
+
+    An account from the previous Oficina Virtual is replaced in place (same row, new user
+    name, e-mail and password), so a CURP never has two accounts.
+    """
+    with transaction.atomic():
+        usuario = (
+            Usuario.objects.select_for_update().filter(derechohabiente=derechohabiente).first()
+        )
+        if usuario is not None and not usuario.de_version_anterior:
+            raise RegistroDuplicado(None, CURP_CON_CUENTA)
+        usuario = usuario or Usuario(derechohabiente=derechohabiente)
+        usuario.username = nombre_usuario
+        usuario.email = correo_
+        usuario.set_password(contrasena)
+        usuario.correo_confirmado_en = None
+        usuario.correo_pendiente = ""
+        usuario.de_version_anterior = False
+        usuario.date_joined = timezone.now()
+        _guardar(usuario)
     return usuario
+
+
+def enviar_confirmacion(usuario: Usuario, url_para: UrlPara) -> bool:
+    enlace = url_para(enlaces.crear("confirmar", usuario))
+    return correo.enviar(
+        "confirmacion", usuario.email, {"usuario": usuario, "enlace": enlace, "horas": 24}
+    )
+
+
+def confirmar_correo(token: str) -> Usuario:
+    """Mark the address confirmed; raises enlaces.EnlaceInvalido for a bad link."""
+    usuario = enlaces.verificar("confirmar", token)
+    usuario.correo_confirmado_en = timezone.now()
+    usuario.save(update_fields=["correo_confirmado_en"])
+    return usuario
+
+
+def solicitar_cambio_de_correo(usuario: Usuario, nuevo: str, url_para: UrlPara) -> bool:
+    """The new address takes effect only when its owner follows the link sent to it."""
+    usuario.correo_pendiente = nuevo
+    usuario.save(update_fields=["correo_pendiente"])
+    enlace = url_para(enlaces.crear("cambiar_correo", usuario))
+    return correo.enviar(
+        "cambio_correo", nuevo, {"usuario": usuario, "enlace": enlace, "horas": 24}
+    )
+
+
+def confirmar_cambio_de_correo(token: str) -> Usuario:
+    usuario = enlaces.verificar("cambiar_correo", token)
+    if not usuario.correo_pendiente:
+        raise enlaces.EnlaceInvalido("usado")
+    usuario.email = usuario.correo_pendiente
+    usuario.correo_pendiente = ""
+    usuario.correo_confirmado_en = timezone.now()
+    _guardar(usuario, update_fields=["email", "correo_pendiente", "correo_confirmado_en"])
+    return usuario
+
+
+def recordar_usuario(curp: str, correo_: str, url_ingresar: str) -> None:
+    """E-mail the user name to the account with this CURP and address, if there is one.
+
+    The caller answers the same whether or not a message was sent.
+    """
+    usuario = Usuario.objects.filter(
+        derechohabiente__curp=curp, email__iexact=correo_, de_version_anterior=False
+    ).first()
+    if usuario is not None:
+        correo.enviar(
+            "recordar_usuario", usuario.email, {"usuario": usuario, "url_ingresar": url_ingresar}
+        )

@@ -2,7 +2,7 @@
 
 from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
-from django.contrib.auth.forms import SetPasswordMixin, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -33,10 +33,11 @@ class BusquedaCurpForm(forms.Form):
 
     def clean_curp(self) -> str:
         valor = curp.validar(self.cleaned_data["curp"])
-        con_cuenta = Usuario.objects.filter(derechohabiente=OuterRef("pk"))
+        # An account from the previous Oficina Virtual does not count: it is replaced.
+        vigente = Usuario.objects.filter(derechohabiente=OuterRef("pk"), de_version_anterior=False)
         self.derechohabiente = (
             Derechohabiente.objects.filter(curp=valor)
-            .annotate(tiene_cuenta=Exists(con_cuenta))
+            .annotate(tiene_cuenta=Exists(vigente))
             .first()
         )
         if self.derechohabiente is None:
@@ -99,6 +100,12 @@ class RegistroUsuarioForm(UserCreationForm):
         }
 
     def __init__(self, *args, derechohabiente: Derechohabiente, **kwargs):
+        # An account from the previous version is this form's instance, so that its own user
+        # name and e-mail may be kept; none of its data is shown (the CURP is no secret).
+        kwargs["instance"] = Usuario.objects.filter(
+            derechohabiente=derechohabiente, de_version_anterior=True
+        ).first()
+        kwargs["initial"] = {"username": "", "email": "", **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
         self.instance.derechohabiente = derechohabiente
         self.fields["username"].widget.attrs.update(autocomplete="username", autofocus=False)
@@ -117,17 +124,110 @@ class RegistroUsuarioForm(UserCreationForm):
 
     def clean_username(self):
         username = self.cleaned_data.get("username")
-        if username and Usuario.objects.filter(username__iexact=username).exists():
+        otras = Usuario.objects.exclude(pk=self.instance.pk)
+        if username and otras.filter(username__iexact=username).exists():
             raise ValidationError(self.Meta.error_messages["username"]["unique"], code="unique")
         return username
 
     def clean_email(self):
         email = self.cleaned_data["email"]
-        if Usuario.objects.filter(email__iexact=email).exists():
+        if Usuario.objects.exclude(pk=self.instance.pk).filter(email__iexact=email).exists():
             raise ValidationError(CORREO_DUPLICADO, code="unique")
         return email
 
     def clean(self):
-        if Usuario.objects.filter(derechohabiente=self.instance.derechohabiente).exists():
+        vigentes = Usuario.objects.filter(
+            derechohabiente=self.instance.derechohabiente, de_version_anterior=False
+        )
+        if vigentes.exists():
             raise ValidationError(CURP_CON_CUENTA, code="curp_con_cuenta")
         return super().clean()
+
+
+class IngresoForm(AuthenticationForm):
+    """ "Ingresar": user name (any case) and password.
+
+    Whether an account exists is never told; why an existing account cannot enter is told
+    only to whoever typed its password.
+    """
+
+    error_messages = {
+        "invalid_login": _(
+            "El nombre de usuario o la contraseña no son correctos. Revise las mayúsculas, "
+            "los espacios y los acentos de la contraseña."
+        ),
+        "inactive": _("Esta cuenta está desactivada. Comuníquese con la mesa de ayuda del ISSSTE."),
+        "sin_confirmar": _(
+            "Todavía no confirma su correo electrónico. Siga el enlace que le enviamos al "
+            "crear su usuario, o pida uno nuevo con el botón de abajo."
+        ),
+        "version_anterior": _(
+            "Su cuenta es de la versión anterior de la Oficina Virtual. Para seguir usándola "
+            "es necesario actualizarla repitiendo el proceso de registro."
+        ),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = _("Nombre de usuario")
+        self.fields["password"].label = _("Contraseña")
+
+    def confirm_login_allowed(self, user):
+        if not user.is_active:
+            raise ValidationError(self.error_messages["inactive"], code="inactive")
+        if user.de_version_anterior:
+            raise ValidationError(self.error_messages["version_anterior"], code="version_anterior")
+        if not user.correo_confirmado:
+            self.sin_confirmar = user
+            raise ValidationError(self.error_messages["sin_confirmar"], code="sin_confirmar")
+
+
+class RecordarUsuarioForm(forms.Form):
+    """ "¿Olvidó su usuario?": the CURP and the e-mail of the account."""
+
+    curp = BusquedaCurpForm.base_fields["curp"]
+    email = forms.EmailField(
+        label=_("Correo electrónico"),
+        error_messages={
+            "required": _("Escriba su correo electrónico."),
+            "invalid": _("Escriba un correo electrónico válido, como nombre@dominio.mx"),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def clean_curp(self) -> str:
+        return curp.validar(self.cleaned_data["curp"])
+
+
+class CambioCorreoForm(forms.Form):
+    """A new e-mail address, confirmed with the current password."""
+
+    email = forms.EmailField(
+        label=_("Correo electrónico nuevo"),
+        error_messages=RecordarUsuarioForm.base_fields["email"].error_messages,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label=_("Contraseña actual"),
+        strip=False,
+        error_messages={"required": _("Escriba su contraseña actual.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, usuario: Usuario, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.usuario = usuario
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if email.lower() == self.usuario.email.lower():
+            raise ValidationError(_("Ese ya es su correo electrónico."), code="igual")
+        if Usuario.objects.exclude(pk=self.usuario.pk).filter(email__iexact=email).exists():
+            raise ValidationError(CORREO_DUPLICADO, code="unique")
+        return email
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.usuario.check_password(password):
+            raise ValidationError(_("La contraseña actual no es correcta."), code="incorrecta")
+        return password

@@ -13,3 +13,16 @@ CURP_CON_CUENTA = _(
 USUARIO_DUPLICADO = _("Ese nombre de usuario ya está registrado. Elija otro.")
 CORREO_DUPLICADO = _("Ese correo electrónico ya está registrado en otra cuenta.")
 BUSQUE_PRIMERO = _("Para crear su usuario, primero escriba su CURP y dé click en Buscar.")
+RECUPERACION_ENVIADA = _(
+    "Si ese correo electrónico corresponde a una cuenta, le enviamos un enlace para elegir una "
+    "contraseña nueva. Es válido 24 horas. Revise también la carpeta de correo no deseado."
+)
+CONTRASENA_RECUPERADA = _("Su contraseña nueva quedó guardada. Ya puede ingresar con ella.")
+USUARIO_ENVIADO = _(
+    "Si la CURP y el correo electrónico corresponden a una cuenta, le enviamos su nombre de "
+    "usuario a ese correo. Revise también la carpeta de correo no deseado."
+)
+CORREO_NO_ENVIADO = _(
+    "Su usuario quedó creado, pero no pudimos enviarle el correo de confirmación. Más tarde, "
+    "ingrese con su usuario y contraseña y pida que se lo enviemos de nuevo."
+)

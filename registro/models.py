@@ -66,6 +66,26 @@ class Usuario(AbstractUser):
         verbose_name=_("derechohabiente"),
     )
 
+    correo_confirmado_en = models.DateTimeField(
+        _("correo confirmado el"),
+        null=True,
+        blank=True,
+        help_text=_("Hasta que se confirma el correo, la cuenta no puede ingresar."),
+    )
+    correo_pendiente = models.EmailField(
+        _("correo nuevo por confirmar"),
+        blank=True,
+        help_text=_("Toma efecto cuando se sigue el enlace enviado a esa dirección."),
+    )
+    de_version_anterior = models.BooleanField(
+        _("de la versión anterior"),
+        default=False,
+        help_text=_(
+            "Cuenta de la Oficina Virtual anterior: no ingresa; se reemplaza cuando el "
+            "derechohabiente repite el registro."
+        ),
+    )
+
     objects = UsuarioManager()
 
     class Meta:
@@ -84,3 +104,7 @@ class Usuario(AbstractUser):
                 violation_error_message=_("Ese correo electrónico ya está registrado."),
             ),
         ]
+
+    @property
+    def correo_confirmado(self) -> bool:
+        return self.correo_confirmado_en is not None

@@ -10,8 +10,9 @@ from django.views.generic import FormView, TemplateView
 
 from . import busqueda, flows, menu
 from .forms import BusquedaCurpForm, RegistroUsuarioForm
-from .mensajes import BUSQUE_PRIMERO
+from .mensajes import BUSQUE_PRIMERO, CORREO_NO_ENVIADO
 from .models import Derechohabiente
+from .views_cuenta import url_absoluta
 
 # Session keys. The CURP found in step 1 never travels through the step 2 form.
 CURP_ENCONTRADA = "registro_curp"
@@ -42,6 +43,13 @@ class BuscarCurpView(FormView):
     def form_valid(self, form):
         self.request.session[CURP_ENCONTRADA] = form.cleaned_data["curp"]
         return redirect("registro:usuario")
+
+    def form_invalid(self, form):
+        # A current account gets the ways in and back, never a second account.
+        cuenta_existente = form.has_error("curp", "curp_con_cuenta")
+        return self.render_to_response(
+            self.get_context_data(form=form, cuenta_existente=cuenta_existente)
+        )
 
 
 @method_decorator(sensitive_post_parameters("password1", "password2"), name="dispatch")
@@ -84,16 +92,20 @@ class CrearUsuarioView(FormView):
             form.add_error(duplicado.campo, duplicado.mensaje)
             return self.form_invalid(form)
         del self.request.session[CURP_ENCONTRADA]
-        self.request.session[USUARIO_CREADO] = usuario.username
+        self.request.session[USUARIO_CREADO] = [usuario.username, usuario.email]
+        url_para = url_absoluta(self.request)("registro:confirmar_correo")
+        if not flows.enviar_confirmacion(usuario, url_para):
+            messages.error(self.request, CORREO_NO_ENVIADO)
         return redirect("registro:creado")
 
 
 def usuario_creado(request):
     """Confirms which user name was created; reloading the page shows it again."""
-    username = request.session.get(USUARIO_CREADO)
-    if not username:
+    creado = request.session.get(USUARIO_CREADO)
+    if not creado:
         return redirect("registro:curp")
-    return render(request, "registro/creado.html", {"username": username})
+    username, correo = creado
+    return render(request, "registro/creado.html", {"username": username, "correo": correo})
 
 
 @require_safe

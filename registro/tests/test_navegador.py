@@ -4,6 +4,7 @@ Each page state is checked at 1280 and 360 px wide: axe-core finds no WCAG 2.2 A
 violation, a phone needs no horizontal scrolling, and a screenshot is left in capturas/.
 """
 
+import re
 from pathlib import Path
 
 import pytest
@@ -93,7 +94,7 @@ def test_registro_completo_con_clics_desde_el_portal(page: Page, live_server, de
     page.get_by_role("button", name="Crear usuario").click()
 
     expect(page.get_by_role("heading", name="Usuario creado")).to_be_visible()
-    expect(page.get_by_text("ana.navegador")).to_be_visible()
+    expect(page.get_by_text("ana.navegador", exact=True)).to_be_visible()
     capturar(page, "06-usuario-creado")
     usuario = Usuario.objects.get()
     assert usuario.derechohabiente == derechohabiente
@@ -310,7 +311,7 @@ def test_english_cambia_todo_el_recorrido_al_ingles(page: Page, live_server, der
     page.get_by_label("Confirm password:", exact=True).fill(CONTRASENA)
     page.get_by_label("Type the code in the image").fill(respuesta_del_captcha(page))
     page.get_by_role("button", name="Create user").click()
-    expect(page.get_by_text("ana.english")).to_be_visible()
+    expect(page.get_by_text("ana.english", exact=True)).to_be_visible()
     capturar(page, "15-en-usuario-creado")
     assert Usuario.objects.filter(username="ana.english").exists()
 
@@ -330,3 +331,52 @@ def test_los_avisos_del_registro_se_ven_y_son_accesibles(page: Page, live_server
     page.get_by_role("button", name="Buscar").click()
     expect(page.locator("#id_curp_error")).to_contain_text("ya tiene una cuenta")
     capturar(page, "17-registro-curp-con-cuenta")
+
+
+def test_confirmar_el_correo_ingresar_y_salir(page: Page, live_server, derechohabiente, mailoutbox):
+    ir_al_paso_2(page, live_server, derechohabiente.curp)
+    llenar_paso_2(page)
+    page.get_by_label("Escriba el código de la imagen").fill(respuesta_del_captcha(page))
+    page.get_by_role("button", name="Crear usuario").click()
+    expect(page.get_by_text("Le enviamos un correo a")).to_be_visible()
+
+    page.get_by_role("link", name="Ir a Ingresar").click()
+    page.get_by_label("Nombre de usuario").fill("Ana.Navegador")
+    page.get_by_label("Contraseña:", exact=True).fill(CONTRASENA)
+    page.get_by_role("button", name="Ingresar", exact=True).click()
+    expect(page.locator("#resumen-errores")).to_contain_text("Todavía no confirma")
+    capturar(page, "18-ingresar-sin-confirmar")
+
+    enlace = re.search(r"https?://\S+", mailoutbox[-1].body).group(0)
+    page.goto(enlace)
+    expect(page.get_by_role("heading", name="Correo confirmado")).to_be_visible()
+    capturar(page, "19-correo-confirmado")
+    page.get_by_role("link", name="Ir a Ingresar").click()
+    capturar(page, "20-ingresar")
+    page.get_by_label("Nombre de usuario").fill("ana.navegador")
+    page.get_by_label("Contraseña:", exact=True).fill(CONTRASENA)
+    page.get_by_role("button", name="Ingresar", exact=True).click()
+
+    expect(page.get_by_role("heading", name="Mi Oficina Virtual", exact=True)).to_be_visible()
+    expect(page.get_by_text(derechohabiente.curp[-4:])).to_be_visible()
+    capturar(page, "21-mi-oficina-virtual")
+    page.get_by_role("link", name="Cambiar contraseña").click()
+    capturar(page, "22-cambiar-contrasena")
+    page.get_by_role("button", name="Salir").click()
+    expect(page.get_by_role("link", name="Ingresar")).to_be_visible()
+
+
+def test_las_paginas_de_recuperacion(page: Page, live_server):
+    page.goto(f"{live_server.url}/oficina-virtual/ingresar/")
+    page.get_by_role("link", name="¿Olvidó su contraseña?").click()
+    capturar(page, "23-recuperar-contrasena")
+    page.get_by_role("button", name="Enviar enlace").click()
+    expect(page.locator("#resumen-errores")).to_be_focused()
+    capturar(page, "24-recuperar-contrasena-error")
+    page.goto(f"{live_server.url}/oficina-virtual/ingresar/")
+    page.get_by_role("link", name="¿Olvidó su usuario?").click()
+    page.get_by_label("CURP").fill("BOXW310820HNERXN09")
+    page.get_by_label("Correo electrónico").fill("nadie@correo.example")
+    page.get_by_role("button", name="Enviar mi usuario").click()
+    expect(page.get_by_role("heading", name="Revise su correo")).to_be_visible()
+    capturar(page, "25-recordar-usuario-enviado")

@@ -1,0 +1,18 @@
+"""Who may log in to the Oficina Virtual, and whose session is kept."""
+
+from django.contrib.auth.backends import ModelBackend
+
+
+class IngresoBackend(ModelBackend):
+    """Checks the password of every account, so that the login form can say, to the person
+    who knows the password, why a deactivated, unconfirmed or replaced account cannot enter
+    (registro.forms.IngresoForm). A session is kept only for an account that may use it."""
+
+    def user_can_authenticate(self, user):
+        return True
+
+    def get_user(self, user_id):
+        usuario = super().get_user(user_id)
+        if usuario is None or not usuario.is_active or usuario.de_version_anterior:
+            return None
+        return usuario

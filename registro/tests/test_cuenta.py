@@ -1,0 +1,390 @@
+"""The account lives on: confirmation, login, Mi Oficina Virtual, recovery, re-registration."""
+
+import re
+import time
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.test import Client
+from django.urls import reverse
+
+from registro.models import Usuario
+
+from .conftest import CONTRASENA, respuesta_captcha
+
+pytestmark = pytest.mark.django_db
+
+INGRESAR = reverse("registro:ingresar")
+MI_OFICINA = reverse("registro:mi_oficina")
+OTRA = "Otra Clave Ñ 2026"
+
+
+def enlace_del_correo(mensaje) -> str:
+    """The path of the first link in an e-mail's text, as a person would follow it."""
+    return re.search(r"https?://[^/\s]+(/\S+)", mensaje.body).group(1)
+
+
+def ingresar(client, usuario, contrasena=CONTRASENA):
+    return client.post(INGRESAR, {"username": usuario, "password": contrasena})
+
+
+def error_de_ingreso(respuesta) -> str:
+    return " ".join(respuesta.context["form"].non_field_errors())
+
+
+@pytest.fixture
+def registrado(cliente_en_paso_2, datos_registro, mailoutbox):
+    """A person who just pressed "Crear usuario": the account and the e-mail it got."""
+    cliente_en_paso_2.post(reverse("registro:usuario"), datos_registro())
+    return Usuario.objects.get(username="ana.ejemplo"), mailoutbox[-1]
+
+
+@pytest.fixture
+def confirmada(client, registrado):
+    usuario, correo = registrado
+    client.get(enlace_del_correo(correo))
+    usuario.refresh_from_db()
+    return usuario
+
+
+# E-mail confirmation
+
+
+def test_crear_usuario_envia_el_enlace_de_confirmacion(registrado, client):
+    usuario, correo = registrado
+    assert correo.to == ["ana.ejemplo@correo.example"]
+    assert correo.subject == "Confirme su correo de la Oficina Virtual"
+    assert "ana.ejemplo" in correo.body and "24 horas" in correo.body
+    html, tipo = correo.alternatives[0]
+    assert tipo == "text/html" and enlace_del_correo(correo) in html
+    assert usuario.email not in enlace_del_correo(correo)  # no personal data in the URL
+    assert not usuario.correo_confirmado
+
+
+def test_la_pagina_de_usuario_creado_dice_a_donde_se_envio(cliente_en_paso_2, registrado):
+    pagina = cliente_en_paso_2.get(reverse("registro:creado")).content.decode()
+    assert "Le enviamos un correo a <strong>ana.ejemplo@correo.example</strong>" in pagina
+
+
+def test_sin_confirmar_no_ingresa_y_puede_pedir_otro_enlace(client, registrado, mailoutbox):
+    respuesta = ingresar(client, "ana.ejemplo")
+    assert "Todavía no confirma su correo electrónico" in error_de_ingreso(respuesta)
+    assert "Enviar de nuevo el enlace de confirmación" in respuesta.content.decode()
+    assert "_auth_user_id" not in client.session
+
+    client.post(reverse("registro:reenviar_confirmacion"), follow=True)
+    assert len(mailoutbox) == 2
+    client.get(enlace_del_correo(mailoutbox[-1]))
+    assert ingresar(client, "ana.ejemplo").url == MI_OFICINA
+
+
+def test_reenviar_sin_haber_probado_la_contrasena_no_envia_nada(client, registrado, mailoutbox):
+    client.post(reverse("registro:reenviar_confirmacion"))
+    assert len(mailoutbox) == 1
+
+
+def test_el_enlace_confirma_una_sola_vez(client, registrado):
+    usuario, correo = registrado
+    primera = client.get(enlace_del_correo(correo))
+    assert primera.status_code == 200
+    assert "quedó confirmado" in primera.content.decode()
+    segunda = client.get(enlace_del_correo(correo))
+    assert segunda.status_code == 400
+    assert "ya se usó" in segunda.content.decode()
+
+
+def test_un_enlace_alterado_no_confirma(client, registrado):
+    usuario, correo = registrado
+    ruta = enlace_del_correo(correo)
+    alterada = ruta[:-3] + ("A" if ruta[-3] != "A" else "B") + ruta[-2:]
+    respuesta = client.get(alterada)
+    assert respuesta.status_code == 400
+    assert "no es válido" in respuesta.content.decode()
+    usuario.refresh_from_db()
+    assert not usuario.correo_confirmado
+
+
+def test_un_enlace_de_mas_de_24_horas_vence(client, registrado, monkeypatch):
+    usuario, correo = registrado
+    dentro_de_25_horas = time.time() + 25 * 3600
+    monkeypatch.setattr("django.core.signing.time.time", lambda: dentro_de_25_horas)
+    respuesta = client.get(enlace_del_correo(correo))
+    assert respuesta.status_code == 400
+    assert "venció" in respuesta.content.decode()
+    usuario.refresh_from_db()
+    assert not usuario.correo_confirmado
+
+
+def test_el_correo_de_desarrollo_se_escribe_en_archivos(
+    cliente_en_paso_2, datos_registro, settings, tmp_path, client
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = tmp_path
+    cliente_en_paso_2.post(reverse("registro:usuario"), datos_registro())
+    (archivo,) = tmp_path.iterdir()
+    texto = archivo.read_text()
+    assert "Subject: Confirme su correo de la Oficina Virtual" in texto
+    ruta = re.search(r"http://testserver(/oficina-virtual/confirmar/\S+/)", texto).group(1)
+    assert client.get(ruta).status_code == 200
+    assert Usuario.objects.get().correo_confirmado
+
+
+# Login, Mi Oficina Virtual, logout
+
+
+def test_ingresar_sin_importar_mayusculas_y_ver_mi_oficina(client, confirmada):
+    assert ingresar(client, "ANA.Ejemplo").url == MI_OFICINA
+    pagina = client.get(MI_OFICINA).content.decode()
+    curp = confirmada.derechohabiente.curp
+    assert "Ana Ejemplo Prueba" in pagina
+    assert "*" * 14 + curp[-4:] in pagina and curp not in pagina
+    assert "ana.ejemplo@correo.example" in pagina
+    assert "Trabajador" in pagina
+    assert "Agenda TU Cita Médica" in pagina and "Aún no disponible" in pagina
+
+
+def test_usuario_desconocido_y_contrasena_equivocada_dicen_lo_mismo(client, confirmada):
+    desconocido = error_de_ingreso(ingresar(client, "nadie"))
+    equivocada = error_de_ingreso(ingresar(client, "ana.ejemplo", "mi clave ñandú 7"))
+    assert desconocido == equivocada
+    assert "no son correctos" in desconocido
+
+
+def test_una_cuenta_desactivada_no_ingresa(client, confirmada):
+    confirmada.is_active = False
+    confirmada.save()
+    assert "desactivada" in error_de_ingreso(ingresar(client, "ana.ejemplo"))
+    assert "desactivada" not in error_de_ingreso(ingresar(client, "ana.ejemplo", "otra"))
+
+
+def test_desactivar_termina_la_sesion_abierta(client, confirmada):
+    ingresar(client, "ana.ejemplo")
+    Usuario.objects.filter(pk=confirmada.pk).update(is_active=False)
+    assert client.get(MI_OFICINA).url.startswith(INGRESAR)
+
+
+def test_mi_oficina_pide_ingresar(client):
+    assert client.get(MI_OFICINA).url == f"{INGRESAR}?next={MI_OFICINA}"
+
+
+def test_salir(client, confirmada):
+    ingresar(client, "ana.ejemplo")
+    respuesta = client.post(reverse("registro:salir"))
+    assert respuesta.url == reverse("registro:oficina")
+    assert client.get(MI_OFICINA).status_code == 302
+
+
+# Recovery
+
+
+def test_olvido_su_contrasena_responde_igual_exista_o_no(client, confirmada, mailoutbox):
+    url = reverse("registro:recuperar_contrasena")
+    sin_cuenta = client.post(url, {"email": "nadie@correo.example"}, follow=True)
+    con_cuenta = client.post(url, {"email": "ANA.ejemplo@correo.example"}, follow=True)
+    assert sin_cuenta.content == con_cuenta.content
+    assert "Si ese correo electrónico corresponde a una cuenta" in con_cuenta.content.decode()
+    assert len(mailoutbox) == 2  # the confirmation, then one reset message
+    assert mailoutbox[-1].subject == "Elija una contraseña nueva para la Oficina Virtual"
+
+
+def recuperar(client, mailoutbox) -> str:
+    client.post(reverse("registro:recuperar_contrasena"), {"email": "ana.ejemplo@correo.example"})
+    return enlace_del_correo(mailoutbox[-1])
+
+
+def test_recuperar_la_contrasena_con_el_enlace(client, confirmada, mailoutbox):
+    enlace = recuperar(client, mailoutbox)
+    formulario = client.get(enlace, follow=True)
+    destino = formulario.redirect_chain[-1][0]
+    nueva = {"new_password1": OTRA, "new_password2": OTRA}
+    respuesta = client.post(destino, nueva, follow=True)
+    assert "Su contraseña nueva quedó guardada" in respuesta.content.decode()
+    assert "no son correctos" in error_de_ingreso(ingresar(Client(), "ana.ejemplo"))
+    assert ingresar(Client(), "ana.ejemplo", OTRA).url == MI_OFICINA
+    # The same link again: used.
+    otra_vez = client.get(enlace, follow=True).content.decode()
+    assert "ya se usó" in otra_vez
+
+
+@pytest.mark.parametrize("problema", ["alterado", "vencido"])
+def test_un_enlace_de_recuperacion_alterado_o_vencido_no_sirve(
+    client, confirmada, mailoutbox, monkeypatch, problema
+):
+    enlace = recuperar(client, mailoutbox)
+    if problema == "alterado":
+        enlace = enlace[:-4] + "zzz/"
+    else:
+        ahora = PasswordResetTokenGenerator._now
+        monkeypatch.setattr(
+            PasswordResetTokenGenerator,
+            "_now",
+            lambda self: ahora(self).replace(year=ahora(self).year + 1),
+        )
+    pagina = client.get(enlace, follow=True).content.decode()
+    assert "ya se usó o ya no corresponde" in pagina
+    assert "Pedir un enlace nuevo" in pagina
+    confirmada.refresh_from_db()
+    assert confirmada.check_password(CONTRASENA)
+
+
+def test_olvido_su_usuario_lo_envia_por_correo(client, confirmada, mailoutbox):
+    url = reverse("registro:recordar_usuario")
+    curp = confirmada.derechohabiente.curp
+    equivocado = client.post(url, {"curp": curp, "email": "otra@correo.example"}, follow=True)
+    correcto = client.post(url, {"curp": curp.lower(), "email": confirmada.email}, follow=True)
+    assert equivocado.content == correcto.content
+    assert "ana.ejemplo" not in correcto.content.decode()
+    assert len(mailoutbox) == 2
+    assert mailoutbox[-1].to == [confirmada.email]
+    assert "Su nombre de usuario de la Oficina Virtual del ISSSTE es: ana.ejemplo" in (
+        mailoutbox[-1].body
+    )
+
+
+def test_olvido_su_usuario_valida_la_curp(client):
+    url = reverse("registro:recordar_usuario")
+    respuesta = client.post(url, {"curp": "BOXW310820HNERXN08", "email": "a@correo.example"})
+    assert "dígito verificador" in " ".join(respuesta.context["form"].errors["curp"])
+
+
+# Changes from Mi Oficina Virtual
+
+
+def test_cambiar_la_contrasena_pide_la_actual(client, confirmada):
+    ingresar(client, "ana.ejemplo")
+    url = reverse("registro:cambiar_contrasena")
+    mal = client.post(url, {"old_password": "no es", "new_password1": OTRA, "new_password2": OTRA})
+    assert mal.context["form"].errors["old_password"]
+    bien = client.post(
+        url, {"old_password": CONTRASENA, "new_password1": OTRA, "new_password2": OTRA}
+    )
+    assert bien.url == MI_OFICINA
+    assert client.get(MI_OFICINA).status_code == 200  # still logged in
+    confirmada.refresh_from_db()
+    assert confirmada.check_password(OTRA)
+
+
+def test_cambiar_el_correo_se_confirma_en_la_direccion_nueva(client, confirmada, mailoutbox):
+    ingresar(client, "ana.ejemplo")
+    url = reverse("registro:cambiar_correo")
+    mal = client.post(url, {"email": "nueva@correo.example", "password": "no es"})
+    assert "no es correcta" in " ".join(mal.context["form"].errors["password"])
+    client.post(url, {"email": "nueva@correo.example", "password": CONTRASENA})
+    confirmada.refresh_from_db()
+    assert confirmada.email == "ana.ejemplo@correo.example"  # not yet
+    assert mailoutbox[-1].to == ["nueva@correo.example"]
+
+    enlace = enlace_del_correo(mailoutbox[-1])
+    assert "correo electrónico cambió" in client.get(enlace).content.decode()
+    confirmada.refresh_from_db()
+    assert confirmada.email == "nueva@correo.example"
+    assert client.get(enlace).status_code == 400  # single use
+
+
+def test_no_se_cambia_a_un_correo_de_otra_cuenta(client, confirmada):
+    Usuario.objects.create_user("otra", "Ocupado@correo.example", CONTRASENA)
+    ingresar(client, "ana.ejemplo")
+    url = reverse("registro:cambiar_correo")
+    respuesta = client.post(url, {"email": "ocupado@correo.example", "password": CONTRASENA})
+    assert "ya está registrado" in " ".join(respuesta.context["form"].errors["email"])
+
+
+# Repeating the registration
+
+
+@pytest.fixture
+def cuenta_anterior(derechohabiente):
+    return Usuario.objects.create_user(
+        "ana.vieja",
+        "vieja@correo.example",
+        "clave vieja",
+        derechohabiente=derechohabiente,
+        de_version_anterior=True,
+    )
+
+
+def test_una_cuenta_de_la_version_anterior_no_ingresa(client, cuenta_anterior):
+    error = error_de_ingreso(ingresar(client, "ana.vieja", "clave vieja"))
+    assert "es necesario actualizarla repitiendo el proceso de registro" in error
+
+
+def test_repetir_el_registro_reemplaza_la_cuenta_anterior(
+    client, cuenta_anterior, derechohabiente, mailoutbox
+):
+    assert client.post(reverse("registro:curp"), {"curp": derechohabiente.curp}).status_code == 302
+    pagina = client.get(reverse("registro:usuario")).content.decode()
+    assert "ana.vieja" not in pagina and "vieja@correo.example" not in pagina
+    datos = {
+        "username": "ana.vieja",  # the old user name may be kept
+        "password1": CONTRASENA,
+        "password2": CONTRASENA,
+        "email": "ana.nueva@correo.example",
+        **respuesta_captcha(pagina),
+    }
+    assert client.post(reverse("registro:usuario"), datos).url == reverse("registro:creado")
+
+    cuenta = Usuario.objects.get(derechohabiente=derechohabiente)
+    assert cuenta.pk == cuenta_anterior.pk
+    assert not cuenta.de_version_anterior and not cuenta.correo_confirmado
+    assert cuenta.email == "ana.nueva@correo.example"
+    assert not cuenta.check_password("clave vieja")
+    assert "no son correctos" in error_de_ingreso(ingresar(client, "ana.vieja", "clave vieja"))
+    client.get(enlace_del_correo(mailoutbox[-1]))
+    assert ingresar(client, "ana.vieja").url == MI_OFICINA
+
+
+def test_una_cuenta_vigente_recibe_los_enlaces_de_recuperacion(client, confirmada):
+    respuesta = client.post(reverse("registro:curp"), {"curp": confirmada.derechohabiente.curp})
+    pagina = respuesta.content.decode()
+    assert "ya tiene una cuenta" in pagina
+    assert reverse("registro:recuperar_contrasena") in pagina
+    assert reverse("registro:recordar_usuario") in pagina
+    assert Usuario.objects.count() == 1
+
+
+# Staff in admin
+
+
+@pytest.fixture
+def personal(client):
+    Usuario.objects.create_superuser("jefa", "jefa@issste.example", CONTRASENA)
+    client.post(reverse("admin:login"), {"username": "jefa", "password": CONTRASENA})
+    return client
+
+
+def accion(personal, nombre, cuenta):
+    return personal.post(
+        reverse("admin:registro_usuario_changelist"),
+        {"action": nombre, "_selected_action": [cuenta.pk]},
+        follow=True,
+    )
+
+
+def test_el_personal_desactiva_y_activa_y_queda_en_la_historia(personal, confirmada):
+    accion(personal, "desactivar", confirmada)
+    confirmada.refresh_from_db()
+    assert not confirmada.is_active
+    accion(personal, "activar", confirmada)
+    confirmada.refresh_from_db()
+    assert confirmada.is_active
+    historia = LogEntry.objects.filter(object_id=str(confirmada.pk)).order_by("action_time")
+    assert [e.change_message for e in historia] == ["Cuenta desactivada.", "Cuenta activada."]
+    assert {e.user.username for e in historia} == {"jefa"}
+
+
+def test_el_personal_reenvia_la_confirmacion(personal, registrado, mailoutbox):
+    usuario, _ = registrado
+    accion(personal, "reenviar_confirmacion", usuario)
+    assert len(mailoutbox) == 2 and mailoutbox[-1].to == [usuario.email]
+    assert LogEntry.objects.get(object_id=str(usuario.pk)).change_message == (
+        "Correo de confirmación enviado de nuevo."
+    )
+
+
+def test_el_personal_ve_el_ultimo_ingreso(personal, confirmada):
+    ingresar(Client(), "ana.ejemplo")
+    pagina = personal.get(reverse("admin:registro_usuario_changelist")).content.decode()
+    assert "column-last_login" in pagina
+    confirmada.refresh_from_db()
+    assert confirmada.last_login is not None

@@ -1,0 +1,219 @@
+"""Thin views for the account's life: confirm the e-mail, log in, Mi Oficina Virtual,
+change password or e-mail, recover a forgotten password or user name."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST, require_safe
+from django.views.generic import FormView
+
+from . import curp, enlaces, flows, menu
+from .forms import CambioCorreoForm, IngresoForm, RecordarUsuarioForm
+from .models import Usuario
+
+# Session key: the account that just proved its password but has not confirmed its e-mail.
+REENVIAR_A = "cuenta_reenviar_confirmacion"
+
+ENLACE_INVALIDO = {
+    "vencido": _(
+        "El enlace venció: era válido 24 horas. Ingrese con su usuario y contraseña para "
+        "pedir uno nuevo."
+    ),
+    "usado": _("Este enlace ya se usó o ya no corresponde a su cuenta."),
+    "alterado": _(
+        "El enlace no es válido. Copie la dirección completa del correo que recibió, sin "
+        "cortes ni espacios."
+    ),
+}
+
+
+def url_absoluta(request):
+    """The url_para of the flows: a link's token as the absolute URL to follow."""
+
+    def url_para(nombre: str):
+        return lambda token: request.build_absolute_uri(reverse(nombre, args=[token]))
+
+    return url_para
+
+
+def _resultado_de_enlace(request, titulo, mensaje, exito: bool):
+    contexto = {"titulo": titulo, "mensaje": mensaje, "exito": exito}
+    return render(request, "cuenta/enlace.html", contexto, status=200 if exito else 400)
+
+
+@method_decorator(sensitive_post_parameters("password"), name="dispatch")
+class IngresarView(auth_views.LoginView):
+    """ "Ingresar" to the Oficina Virtual."""
+
+    template_name = "cuenta/ingresar.html"
+    authentication_form = IngresoForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        sin_confirmar = getattr(form, "sin_confirmar", None)
+        if sin_confirmar is not None:
+            self.request.session[REENVIAR_A] = sin_confirmar.pk
+        return super().form_invalid(form)
+
+    def get_context_data(self, **kwargs):
+        puede_reenviar = REENVIAR_A in self.request.session
+        return super().get_context_data(puede_reenviar=puede_reenviar, **kwargs)
+
+
+@require_POST
+def reenviar_confirmacion(request):
+    usuario = Usuario.objects.filter(pk=request.session.pop(REENVIAR_A, None)).first()
+    if usuario is not None and not usuario.correo_confirmado:
+        if flows.enviar_confirmacion(usuario, url_absoluta(request)("registro:confirmar_correo")):
+            messages.success(
+                request,
+                _("Le enviamos un enlace nuevo a su correo electrónico. Es válido 24 horas."),
+            )
+        else:
+            messages.error(request, _("No pudimos enviar el correo. Intente más tarde."))
+    return redirect("registro:ingresar")
+
+
+@require_safe
+def confirmar_correo(request, token):
+    try:
+        flows.confirmar_correo(token)
+    except enlaces.EnlaceInvalido as invalido:
+        titulo = _("No se pudo confirmar el correo")
+        return _resultado_de_enlace(request, titulo, ENLACE_INVALIDO[invalido.motivo], False)
+    mensaje = _("Su correo electrónico quedó confirmado. Ya puede ingresar a la Oficina Virtual.")
+    return _resultado_de_enlace(request, _("Correo confirmado"), mensaje, True)
+
+
+@login_required
+def mi_oficina(request):
+    usuario = request.user
+    derechohabiente = usuario.derechohabiente
+    contexto = {
+        "derechohabiente": derechohabiente,
+        "curp_enmascarada": curp.enmascarar(derechohabiente.curp) if derechohabiente else "",
+        "servicios": [s for s in menu.SERVICIOS_EN_LINEA if s[0] != menu.MI_OFICINA_VIRTUAL],
+    }
+    return render(request, "cuenta/mi_oficina.html", contexto)
+
+
+class CambiarContrasenaView(auth_views.PasswordChangeView):
+    template_name = "cuenta/formulario.html"
+    success_url = reverse_lazy("registro:mi_oficina")
+    extra_context = {"titulo": _("Cambiar contraseña"), "boton": _("Cambiar contraseña")}
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Su contraseña se cambió."))
+        return super().form_valid(form)
+
+
+@method_decorator(login_required, name="dispatch")
+@method_decorator(sensitive_post_parameters("password"), name="dispatch")
+class CambiarCorreoView(FormView):
+    template_name = "cuenta/formulario.html"
+    form_class = CambioCorreoForm
+    extra_context = {
+        "titulo": _("Cambiar correo electrónico"),
+        "boton": _("Enviar enlace de confirmación"),
+        "explicacion": _(
+            "Le enviaremos un enlace a la dirección nueva. El cambio toma efecto cuando lo "
+            "siga; mientras tanto, su correo actual sigue vigente."
+        ),
+    }
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "usuario": self.request.user}
+
+    def form_valid(self, form):
+        url_para = url_absoluta(self.request)("registro:confirmar_cambio_correo")
+        if flows.solicitar_cambio_de_correo(
+            self.request.user, form.cleaned_data["email"], url_para
+        ):
+            messages.success(
+                self.request,
+                _("Le enviamos un enlace a su correo nuevo. Síganlo en las próximas 24 horas."),
+            )
+        else:
+            messages.error(self.request, _("No pudimos enviar el correo. Intente más tarde."))
+        return redirect("registro:mi_oficina")
+
+
+@require_safe
+def confirmar_cambio_correo(request, token):
+    try:
+        flows.confirmar_cambio_de_correo(token)
+    except enlaces.EnlaceInvalido as invalido:
+        titulo = _("No se pudo cambiar el correo")
+        return _resultado_de_enlace(request, titulo, ENLACE_INVALIDO[invalido.motivo], False)
+    except flows.RegistroDuplicado as duplicado:
+        return _resultado_de_enlace(
+            request, _("No se pudo cambiar el correo"), duplicado.mensaje, False
+        )
+    mensaje = _("Su correo electrónico cambió. Los próximos avisos llegarán a la dirección nueva.")
+    return _resultado_de_enlace(request, _("Correo cambiado"), mensaje, True)
+
+
+class RecuperarContrasenaView(auth_views.PasswordResetView):
+    """ "¿Olvidó su contraseña?": the same answer whether or not the address has an account."""
+
+    template_name = "cuenta/formulario.html"
+    email_template_name = "correo/recuperar_contrasena.txt"
+    html_email_template_name = "correo/recuperar_contrasena.html"
+    subject_template_name = "correo/recuperar_contrasena.asunto.txt"
+    success_url = reverse_lazy("registro:recuperar_contrasena_enviado")
+    extra_context = {
+        "titulo": _("¿Olvidó su contraseña?"),
+        "boton": _("Enviar enlace"),
+        "explicacion": _(
+            "Escriba el correo electrónico de su cuenta. Le enviaremos un enlace para elegir "
+            "una contraseña nueva; es válido 24 horas."
+        ),
+    }
+
+
+class RecuperarContrasenaConfirmarView(auth_views.PasswordResetConfirmView):
+    template_name = "cuenta/formulario.html"
+    success_url = reverse_lazy("registro:recuperar_contrasena_listo")
+    extra_context = {
+        "titulo": _("Elija una contraseña nueva"),
+        "boton": _("Guardar contraseña"),
+        "mensaje_enlace_invalido": ENLACE_INVALIDO["usado"],
+    }
+
+
+def aviso(titulo, mensaje):
+    """A page that only says something (e.g. "if the account exists, we sent an e-mail")."""
+
+    @require_safe
+    def vista(request):
+        return render(request, "cuenta/aviso.html", {"titulo": titulo, "mensaje": mensaje})
+
+    return vista
+
+
+class RecordarUsuarioView(FormView):
+    """ "¿Olvidó su usuario?": the user name goes by e-mail, never onto the page."""
+
+    template_name = "cuenta/formulario.html"
+    form_class = RecordarUsuarioForm
+    extra_context = {
+        "titulo": _("¿Olvidó su usuario?"),
+        "boton": _("Enviar mi usuario"),
+        "explicacion": _(
+            "Escriba su CURP y el correo electrónico de su cuenta. Le enviaremos su nombre de "
+            "usuario a ese correo."
+        ),
+    }
+
+    def form_valid(self, form):
+        flows.recordar_usuario(
+            form.cleaned_data["curp"],
+            form.cleaned_data["email"],
+            self.request.build_absolute_uri(reverse("registro:ingresar")),
+        )
+        return redirect("registro:recordar_usuario_enviado")
