@@ -388,3 +388,23 @@ def test_el_personal_ve_el_ultimo_ingreso(personal, confirmada):
     assert "column-last_login" in pagina
     confirmada.refresh_from_db()
     assert confirmada.last_login is not None
+
+
+@pytest.mark.parametrize("problema", ["alterado", "vencido"])
+def test_un_enlace_de_correo_nuevo_alterado_o_vencido_no_cambia_nada(
+    client, confirmada, mailoutbox, monkeypatch, problema
+):
+    ingresar(client, "ana.ejemplo")
+    datos = {"email": "nueva@correo.example", "password": CONTRASENA}
+    client.post(reverse("registro:cambiar_correo"), datos)
+    enlace = enlace_del_correo(mailoutbox[-1])
+    if problema == "alterado":
+        enlace = enlace.replace(":", ";", 1)
+    else:
+        dentro_de_25_horas = time.time() + 25 * 3600
+        monkeypatch.setattr("django.core.signing.time.time", lambda: dentro_de_25_horas)
+    respuesta = client.get(enlace)
+    assert respuesta.status_code == 400
+    assert ("venció" if problema == "vencido" else "no es válido") in respuesta.content.decode()
+    confirmada.refresh_from_db()
+    assert confirmada.email == "ana.ejemplo@correo.example"
