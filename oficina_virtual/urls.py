@@ -2,11 +2,14 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from registro import audio_captcha
+from registro import audio_captcha, views
+
+handler500 = "registro.views.error_del_servidor"
 
 # Spanish pages live at /…, English ones at /en/…; admin and captcha images need no language.
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("salud/", views.salud, name="salud"),
     path("captcha/audio/<str:clave>.wav", audio_captcha.audio, name="captcha_audio"),
     path("captcha/", include("captcha.urls")),
     *i18n_patterns(path("", include("registro.urls")), prefix_default_language=False),

@@ -2,13 +2,19 @@
 
 from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin, UserCreationForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    SetPasswordForm,
+    UserCreationForm,
+)
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import audio_captcha, curp
+from .contrasenas import CampoContrasena
 from .mensajes import (
     CORREO_DUPLICADO,
     CURP_CON_CUENTA,
@@ -59,9 +65,8 @@ class CaptchaConAudioWidget(CaptchaTextInput):
 class RegistroUsuarioForm(UserCreationForm):
     """Step 2: the account for the derechohabiente found in step 1 (never taken from the form)."""
 
-    password1, password2 = SetPasswordMixin.create_password_fields(
-        label1=_("Contraseña"), label2=_("Confirmar contraseña")
-    )
+    password1 = CampoContrasena(label=_("Contraseña"))
+    password2 = CampoContrasena(label=_("Confirmar contraseña"))
     captcha = CaptchaField(
         label=_("Escriba el código de la imagen"),
         widget=CaptchaConAudioWidget(),
@@ -167,10 +172,11 @@ class IngresoForm(AuthenticationForm):
         ),
     }
 
+    password = CampoContrasena(label=_("Contraseña"), autocomplete="current-password")
+
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].label = _("Nombre de usuario")
-        self.fields["password"].label = _("Contraseña")
 
     def confirm_login_allowed(self, user):
         if not user.is_active:
@@ -207,11 +213,10 @@ class CambioCorreoForm(forms.Form):
         error_messages=RecordarUsuarioForm.base_fields["email"].error_messages,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    password = forms.CharField(
+    password = CampoContrasena(
         label=_("Contraseña actual"),
-        strip=False,
+        autocomplete="current-password",
         error_messages={"required": _("Escriba su contraseña actual.")},
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
     def __init__(self, *args, usuario: Usuario, **kwargs):
@@ -231,3 +236,17 @@ class CambioCorreoForm(forms.Form):
         if not self.usuario.check_password(password):
             raise ValidationError(_("La contraseña actual no es correcta."), code="incorrecta")
         return password
+
+
+class NuevaContrasenaForm(SetPasswordForm):
+    """ "Elija una contraseña nueva" after a recovery link, in NFC like every password here."""
+
+    new_password1 = CampoContrasena(label=_("Contraseña nueva"))
+    new_password2 = CampoContrasena(label=_("Confirmar contraseña nueva"))
+
+
+class CambioContrasenaForm(PasswordChangeForm):
+    old_password = CampoContrasena(label=_("Contraseña actual"), autocomplete="current-password")
+    new_password1 = NuevaContrasenaForm.base_fields["new_password1"]
+    new_password2 = NuevaContrasenaForm.base_fields["new_password2"]
+    field_order = ["old_password", "new_password1", "new_password2"]

@@ -108,3 +108,17 @@ class Usuario(AbstractUser):
     @property
     def correo_confirmado(self) -> bool:
         return self.correo_confirmado_en is not None
+
+
+class Intento(models.Model):
+    """One look-up counted against a limit (registro.limites); the key is a keyed hash."""
+
+    clave = models.CharField(max_length=40)
+    momento = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("intento")
+        indexes = [models.Index(fields=["clave", "momento"], name="intento_clave_momento")]
+
+    def __str__(self) -> str:
+        return f"{self.clave[:8]}… {self.momento:%Y-%m-%d %H:%M}"

@@ -14,6 +14,11 @@ urlpatterns = [
     path("oficina-virtual/registro/usuario/", views.CrearUsuarioView.as_view(), name="usuario"),
     path("oficina-virtual/registro/usuario-creado/", views.usuario_creado, name="creado"),
     path("oficina-virtual/buscar/", views.buscar, name="buscar"),
+    path(
+        "oficina-virtual/aviso-de-privacidad/",
+        views.aviso_de_privacidad,
+        name="aviso_de_privacidad",
+    ),
     # The account's life (views_cuenta)
     path("oficina-virtual/ingresar/", views_cuenta.IngresarView.as_view(), name="ingresar"),
     path("oficina-virtual/salir/", LogoutView.as_view(), name="salir"),

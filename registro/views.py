@@ -1,14 +1,20 @@
 """Thin views: read the request, call a form or a flow, choose the response."""
 
+import math
+import sys
+
 from django.contrib import messages
-from django.http import Http404
+from django.db import connection
+from django.db.utils import InterfaceError, OperationalError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_safe
 from django.views.generic import FormView, TemplateView
 
-from . import busqueda, flows, menu
+from . import busqueda, cliente, curp, flows, limites, menu
 from .forms import BusquedaCurpForm, RegistroUsuarioForm
 from .mensajes import BUSQUE_PRIMERO, CORREO_NO_ENVIADO
 from .models import Derechohabiente
@@ -35,10 +41,24 @@ def no_disponible(request, seccion: str):
 
 
 class BuscarCurpView(FormView):
-    """Registro, step 1: CURP and "Buscar"."""
+    """Registro, step 1: CURP and "Buscar"; look-ups are limited per address and per CURP."""
 
     template_name = "registro/curp.html"
     form_class = BusquedaCurpForm
+
+    def post(self, request, *args, **kwargs):
+        clave = curp.normalizar(request.POST.get("curp", ""))[:40]
+        espera = limites.registrar(limites.BUSQUEDAS_POR_DIRECCION, cliente.direccion(request))
+        if espera is None and clave:
+            espera = limites.registrar(limites.BUSQUEDAS_POR_CURP, clave)
+        if espera is not None:
+            minutos = max(1, math.ceil(espera / 60))
+            respuesta = render(
+                request, "registro/demasiadas_busquedas.html", {"minutos": minutos}, status=429
+            )
+            respuesta["Retry-After"] = str(espera)
+            return respuesta
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         self.request.session[CURP_ENCONTRADA] = form.cleaned_data["curp"]
@@ -116,3 +136,28 @@ def buscar(request):
     return render(
         request, "oficina/busqueda.html", {"consulta": consulta, "resultados": resultados}
     )
+
+
+@require_safe
+def salud(request):
+    """For load balancers: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except (OperationalError, InterfaceError):
+        return HttpResponse("base de datos: sin respuesta\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+def error_del_servidor(request):
+    """handler500. A database that does not answer is a 503 ("try again shortly"); the page
+    is rendered without the request, so that it needs no database itself."""
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        html = render_to_string("503.html")
+        return HttpResponse(html, status=503, headers={"Retry-After": "30"})
+    return HttpResponse(render_to_string("500.html"), status=500)
+
+
+def aviso_de_privacidad(request):
+    return render(request, "registro/aviso_de_privacidad.html")

@@ -13,7 +13,13 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import FormView
 
 from . import curp, enlaces, flows, menu
-from .forms import CambioCorreoForm, IngresoForm, RecordarUsuarioForm
+from .forms import (
+    CambioContrasenaForm,
+    CambioCorreoForm,
+    IngresoForm,
+    NuevaContrasenaForm,
+    RecordarUsuarioForm,
+)
 from .models import Usuario
 
 # Session key: the account that just proved its password but has not confirmed its e-mail.
@@ -104,6 +110,7 @@ def mi_oficina(request):
 
 class CambiarContrasenaView(auth_views.PasswordChangeView):
     template_name = "cuenta/formulario.html"
+    form_class = CambioContrasenaForm
     success_url = reverse_lazy("registro:mi_oficina")
     extra_context = {"titulo": _("Cambiar contraseña"), "boton": _("Cambiar contraseña")}
 
@@ -136,7 +143,7 @@ class CambiarCorreoView(FormView):
         ):
             messages.success(
                 self.request,
-                _("Le enviamos un enlace a su correo nuevo. Síganlo en las próximas 24 horas."),
+                _("Le enviamos un enlace a su correo nuevo. Sígalo en las próximas 24 horas."),
             )
         else:
             messages.error(self.request, _("No pudimos enviar el correo. Intente más tarde."))
@@ -178,6 +185,7 @@ class RecuperarContrasenaView(auth_views.PasswordResetView):
 
 class RecuperarContrasenaConfirmarView(auth_views.PasswordResetConfirmView):
     template_name = "cuenta/formulario.html"
+    form_class = NuevaContrasenaForm
     success_url = reverse_lazy("registro:recuperar_contrasena_listo")
     extra_context = {
         "titulo": _("Elija una contraseña nueva"),
