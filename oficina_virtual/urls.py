@@ -1,6 +1,6 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from registro import audio_captcha, views
 
@@ -10,7 +10,10 @@ handler500 = "registro.views.error_del_servidor"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("salud/", views.salud, name="salud"),
-    path("captcha/audio/<str:clave>.wav", audio_captcha.audio, name="captcha_audio"),
+    # Captcha keys are 40 hexadecimal digits (SHA-1); anything else is not even looked up.
+    re_path(
+        r"^captcha/audio/(?P<clave>[0-9a-f]{40})\.wav$", audio_captcha.audio, name="captcha_audio"
+    ),
     path("captcha/", include("captcha.urls")),
     *i18n_patterns(path("", include("registro.urls")), prefix_default_language=False),
 ]

@@ -17,4 +17,5 @@ def direccion(request) -> str:
 def usuario_para_bloqueo(request, credentials) -> str:
     """django-axes counts failures per user name as the login treats it: regardless of case."""
     nombre = (credentials or {}).get("username") or request.POST.get("username", "")
-    return nombre.strip().lower()
+    # Lower-casing can lengthen a name ("İ" → "i̇"); axes stores at most 255 characters.
+    return str(nombre).strip().lower()[:150]

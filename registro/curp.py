@@ -137,7 +137,9 @@ def validar(valor: str) -> str:
     return curp
 
 
-def es_valida(valor: str) -> bool:
+def es_valida(valor) -> bool:
+    if not isinstance(valor, str):
+        return False
     try:
         validar(valor)
     except ValidationError:

@@ -9,6 +9,7 @@ from django.contrib.auth.forms import (
     UserCreationForm,
 )
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -177,6 +178,8 @@ class IngresoForm(AuthenticationForm):
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].label = _("Nombre de usuario")
+        # AuthenticationForm sets max_length after building the field, so it is not enforced.
+        self.fields["username"].validators.append(MaxLengthValidator(150))
 
     def confirm_login_allowed(self, user):
         if not user.is_active:

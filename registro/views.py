@@ -80,8 +80,10 @@ class CrearUsuarioView(FormView):
     form_class = RegistroUsuarioForm
 
     def dispatch(self, request, *args, **kwargs):
-        curp = request.session.get(CURP_ENCONTRADA)
-        self.derechohabiente = Derechohabiente.objects.filter(curp=curp).first() if curp else None
+        clave = request.session.get(CURP_ENCONTRADA)
+        self.derechohabiente = (
+            Derechohabiente.objects.filter(curp=clave).first() if curp.es_valida(clave) else None
+        )
         if self.derechohabiente is None:
             messages.info(request, BUSQUE_PRIMERO)
             return redirect("registro:curp")
@@ -122,7 +124,9 @@ class CrearUsuarioView(FormView):
 def usuario_creado(request):
     """Confirms which user name was created; reloading the page shows it again."""
     creado = request.session.get(USUARIO_CREADO)
-    if not creado:
+    if not (
+        isinstance(creado, list) and len(creado) == 2 and all(isinstance(x, str) for x in creado)
+    ):
         return redirect("registro:curp")
     username, correo = creado
     return render(request, "registro/creado.html", {"username": username, "correo": correo})

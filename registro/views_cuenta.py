@@ -73,7 +73,8 @@ class IngresarView(auth_views.LoginView):
 
 @require_POST
 def reenviar_confirmacion(request):
-    usuario = Usuario.objects.filter(pk=request.session.pop(REENVIAR_A, None)).first()
+    pk = request.session.pop(REENVIAR_A, None)
+    usuario = Usuario.objects.filter(pk=pk).first() if isinstance(pk, int) else None
     if usuario is not None and not usuario.correo_confirmado:
         if flows.enviar_confirmacion(usuario, url_absoluta(request)("registro:confirmar_correo")):
             messages.success(
