@@ -20,6 +20,7 @@ from .mensajes import (
     CORREO_DUPLICADO,
     CURP_CON_CUENTA,
     CURP_NO_REGISTRADA,
+    CURP_NO_VIGENTE,
     USUARIO_DUPLICADO,
 )
 from .models import Derechohabiente, Usuario
@@ -49,6 +50,8 @@ class BusquedaCurpForm(forms.Form):
         )
         if self.derechohabiente is None:
             raise ValidationError(CURP_NO_REGISTRADA, code="curp_no_registrada")
+        if not self.derechohabiente.vigente:
+            raise ValidationError(CURP_NO_VIGENTE, code="curp_no_vigente")
         if self.derechohabiente.tiene_cuenta:
             raise ValidationError(CURP_CON_CUENTA, code="curp_con_cuenta")
         return valor

@@ -6,6 +6,10 @@ CURP_NO_REGISTRADA = _(
     "Esta CURP no está registrada como derechohabiente del ISSSTE. Revise que esté bien escrita; "
     "si lo está, acuda a su unidad de afiliación."
 )
+CURP_NO_VIGENTE = _(
+    "Su registro como derechohabiente no está vigente, por lo que no puede crear una cuenta en "
+    "la Oficina Virtual. Acuda a su unidad de afiliación para revisarlo."
+)
 CURP_CON_CUENTA = _(
     "Esta CURP ya tiene una cuenta en la Oficina Virtual. Ingrese con su nombre de usuario y "
     "contraseña."

@@ -1,5 +1,7 @@
 """The registry of derechohabientes and the Oficina Virtual accounts tied to them."""
 
+import unicodedata
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -7,10 +9,18 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from . import curp
+from .curp import ENTIDADES
 
 
 def validar_curp(valor: str) -> None:
     curp.validar(valor)
+
+
+def clave_de_nombre(primer_apellido: str, segundo_apellido: str, nombre: str) -> str:
+    """ "APELLIDO APELLIDO NOMBRE" in capitals without accents: what staff type to search."""
+    texto = " ".join(p for p in (primer_apellido, segundo_apellido, nombre) if p).upper()
+    sin_acentos = unicodedata.normalize("NFD", texto.replace("Ñ", "\0")).encode("ascii", "ignore")
+    return " ".join(sin_acentos.decode().replace("\0", "Ñ").split())
 
 
 class Derechohabiente(models.Model):
@@ -21,21 +31,53 @@ class Derechohabiente(models.Model):
         PENSIONADO = "pensionado", _("Pensionado")
         FAMILIAR = "familiar", _("Familiar derechohabiente")
 
+    class Sexo(models.TextChoices):
+        HOMBRE = "H", _("Hombre")
+        MUJER = "M", _("Mujer")
+        NO_BINARIO = "X", _("No binario")
+
     curp = models.CharField("CURP", max_length=18, unique=True, validators=[validar_curp])
     nombre = models.CharField(_("nombre"), max_length=100)
     primer_apellido = models.CharField(_("primer apellido"), max_length=100)
     segundo_apellido = models.CharField(_("segundo apellido"), max_length=100, blank=True)
     tipo = models.CharField(_("tipo"), max_length=20, choices=Tipo, default=Tipo.TRABAJADOR)
+    fecha_nacimiento = models.DateField(_("fecha de nacimiento"), null=True, blank=True)
+    sexo = models.CharField(_("sexo"), max_length=1, choices=Sexo, blank=True)
+    entidad = models.CharField(
+        _("entidad de nacimiento"), max_length=2, choices=sorted(ENTIDADES.items()), blank=True
+    )
+    vigente = models.BooleanField(
+        _("vigente"), default=True, help_text=_("Quien no está vigente no puede registrarse.")
+    )
+    # Byte-order ("C") collation: a prefix search and the list's order both use its index.
+    clave_nombre = models.CharField(
+        _("nombre para búsqueda"),
+        max_length=310,
+        db_collation="C",
+        db_index=True,
+        editable=False,
+        default="",
+    )
     creado = models.DateTimeField(_("alta en el registro"), auto_now_add=True)
     actualizado = models.DateTimeField(_("última actualización"), auto_now=True)
 
     class Meta:
         verbose_name = _("derechohabiente")
         verbose_name_plural = _("derechohabientes")
-        ordering = ["primer_apellido", "segundo_apellido", "nombre"]
+        ordering = ["clave_nombre"]
 
     def __str__(self) -> str:
         return f"{self.nombre_completo} ({self.curp})"
+
+    def save(self, *args, **kwargs):
+        self.clave_nombre = clave_de_nombre(
+            self.primer_apellido, self.segundo_apellido, self.nombre
+        )
+        if self.curp and curp.es_valida(self.curp):
+            self.fecha_nacimiento = self.fecha_nacimiento or curp.fecha_de_nacimiento(self.curp)
+            self.sexo = self.sexo or self.curp[10]
+            self.entidad = self.entidad or self.curp[11:13]
+        super().save(*args, **kwargs)
 
     @property
     def nombre_completo(self) -> str:

@@ -287,3 +287,17 @@ def test_una_carrera_perdida_por_la_misma_curp(derechohabiente):
         flows.crear_cuenta(derechohabiente, "segunda", "segunda@correo.example", CONTRASENA)
     assert duplicado.value.campo is None
     assert "ya tiene una cuenta" in duplicado.value.mensaje
+
+
+def test_quien_no_esta_vigente_no_puede_registrarse(client, crear_derechohabiente):
+    baja = crear_derechohabiente(vigente=False)
+    respuesta = client.post(PASO_1, {"curp": baja.curp})
+    assert "no está vigente" in error_del_campo(respuesta, "curp")
+    assert CURP_ENCONTRADA not in client.session
+
+
+def test_los_datos_derivados_de_la_curp_se_guardan(crear_derechohabiente):
+    dh = crear_derechohabiente(nombre="María José", primer_apellido="Ñandú", segundo_apellido="")
+    assert dh.sexo == dh.curp[10] and dh.entidad == "DF"
+    assert dh.fecha_nacimiento.strftime("%y%m%d") == dh.curp[4:10]
+    assert dh.clave_nombre == "ÑANDU MARIA JOSE"
