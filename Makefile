@@ -12,7 +12,7 @@ CON_BD := scripts/con-basedatos.sh
 
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint format mensajes db-stop db-reset
+.PHONY: run test lint format mensajes bench-registro db-stop db-reset
 
 $(INSTALADO): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ test: $(INSTALADO) $(AXE)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(CON_BD) $(PY) -m pytest
+
+# The registry at national scale (N rows, 14 million by default): see docs/performance.md.
+bench-registro: $(INSTALADO)
+	$(CON_BD) $(PY) bench/registro.py
 
 lint: $(INSTALADO)
 	$(VENV)/bin/ruff check .

@@ -1,136 +1,363 @@
-"""Reading the registry of derechohabientes from a CSV file and writing it to the database.
+"""Loading the registry of derechohabientes from a CSV file, at national scale.
 
-The file is checked whole before anything is written, so that a file with bad
-rows imports nothing unless the caller chooses to skip them.
+One pass over the file checks every row with the same rules as the web form
+(registro.curp.problema) and streams the good rows with PostgreSQL's COPY into a temporary
+table; repeated CURPs are found there; then one set-based INSERT … ON CONFLICT writes new
+rows and corrects changed ones, leaving equal rows untouched. Everything runs in one
+transaction: a bad file (without --omitir-errores), an error or Ctrl-C midway leaves the
+registry exactly as it was.
 """
 
 import csv
+import datetime
+import io
+import itertools
+import multiprocessing
+import os
+import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from . import curp
-from .models import Derechohabiente
+from .models import Derechohabiente, clave_de_nombre
 
 ENCABEZADO = ["curp", "nombre", "primer_apellido", "segundo_apellido"]
+OPCIONALES = ["fecha_nacimiento", "sexo", "entidad", "tipo", "vigente"]
 CAMPOS_NOMBRE = ENCABEZADO[1:]
 LONGITUD_MAXIMA = 100
-LOTE = 2000
+TIPOS = set(Derechohabiente.Tipo.values)
+SI_NO = {
+    "": None,
+    "1": True,
+    "si": True,
+    "sí": True,
+    "true": True,
+    "0": False,
+    "no": False,
+    "false": False,
+}
+# Columns of the temporary table, in COPY order.
+CARGA = [
+    "linea",
+    "curp",
+    "nombre",
+    "primer_apellido",
+    "segundo_apellido",
+    "clave_nombre",
+    "fecha_nacimiento",
+    "sexo",
+    "entidad",
+    "tipo",
+    "vigente",
+]
 
 
 class ArchivoInvalido(Exception):
     """The file as a whole cannot be read (encoding, header)."""
 
 
-@dataclass
-class Lectura:
-    filas: list[dict] = field(default_factory=list)
-    errores: list[tuple[int, str]] = field(default_factory=list)
+class ArchivoConErrores(Exception):
+    """Some rows are bad and the caller did not ask to skip them: nothing was written."""
 
 
 @dataclass
 class Resultado:
+    leidas: int = 0
     nuevos: int = 0
     actualizados: int = 0
     sin_cambios: int = 0
+    errores: list[tuple[int, str, str]] = field(default_factory=list)  # line, CURP, reason
+    segundos: dict[str, float] = field(default_factory=dict)  # per phase
+    columnas: list[str] = field(default_factory=list)  # the file's header
 
 
 def _limpiar_nombre(valor: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", valor).split())
+    if not valor.isascii():
+        valor = unicodedata.normalize("NFC", valor)
+    return " ".join(valor.split())
 
 
-def _motivo_de_fila(fila: list[str], vistos: dict[str, int]) -> tuple[dict | None, str | None]:
-    if len(fila) != len(ENCABEZADO):
-        return None, f"se esperaban {len(ENCABEZADO)} columnas y hay {len(fila)}"
-    datos = dict(zip(ENCABEZADO, fila, strict=True))
-    try:
-        datos["curp"] = curp.validar(datos["curp"])
-    except ValidationError as error:
-        return None, f"CURP «{datos['curp']}»: {error.messages[0]}"
-    if datos["curp"] in vistos:
-        return (
-            None,
-            f"CURP {datos['curp']} repetida (ya aparece en la línea {vistos[datos['curp']]})",
-        )
+def _revisar(datos: dict, hoy: datetime.date) -> str | None:
+    """The reason a row cannot be imported, or None; fills in what the CURP tells."""
+    clave = datos["curp"]
+    if len(clave) != curp.LONGITUD or not (clave.isalnum() and clave.isupper()):
+        clave = curp.normalizar(clave)
+    encontrado = curp.problema(clave, hoy)
+    if encontrado is not None:
+        mensaje = str(curp.MENSAJES[encontrado[0]]) % encontrado[1]
+        return f"CURP «{datos['curp']}»: {mensaje}"
+    datos["curp"] = clave
     for campo in CAMPOS_NOMBRE:
         datos[campo] = _limpiar_nombre(datos[campo])
         if len(datos[campo]) > LONGITUD_MAXIMA:
-            return None, f"{campo} tiene más de {LONGITUD_MAXIMA} caracteres"
+            return f"{campo} tiene más de {LONGITUD_MAXIMA} caracteres"
     for campo in ("nombre", "primer_apellido"):
         if not datos[campo]:
-            return None, f"falta {campo}"
-    return datos, None
+            return f"falta {campo}"
+    derivados = {
+        "fecha_nacimiento": curp.fecha_de_nacimiento(clave).isoformat(),
+        "sexo": clave[10],
+        "entidad": clave[11:13],
+    }
+    for campo, segun_curp in derivados.items():
+        dado = datos.get(campo, "").strip().upper()
+        if dado and dado != segun_curp:
+            return f"{campo} «{dado}» no coincide con la CURP ({segun_curp})"
+    datos.update(derivados)
+    tipo = datos.get("tipo", "").strip().lower()
+    if tipo and tipo not in TIPOS:
+        return f"tipo «{tipo}» no es uno de: {', '.join(sorted(TIPOS))}"
+    datos["tipo"] = tipo
+    vigente = datos.get("vigente", "").strip().lower()
+    if vigente not in SI_NO:
+        return f"vigente «{vigente}» debe ser sí o no"
+    datos["vigente"] = SI_NO[vigente]
+    return None
 
 
-def _lineas_utf8(archivo) -> Iterator[str]:
-    """Decode line by line, so that a byte that is not UTF-8 is reported with its line."""
-    for numero, linea in enumerate(archivo, start=1):
+class _Flujo(io.RawIOBase):
+    """A file-like object for COPY that pulls bytes from an iterator of byte strings."""
+
+    def __init__(self, trozos: Iterable[bytes]):
+        self._trozos = iter(trozos)
+        self._actual = memoryview(b"")
+        self.error: BaseException | None = None  # psycopg2 hides what .read() raised
+
+    def readable(self):
+        return True
+
+    def readinto(self, memoria):
         try:
-            yield linea.decode("utf-8-sig" if numero == 1 else "utf-8")
+            while not self._actual:
+                self._actual = memoryview(next(self._trozos, b"")) or None
+                if self._actual is None:
+                    self._actual = memoryview(b"")
+                    return 0
+            n = min(len(memoria), len(self._actual))
+            memoria[:n] = self._actual[:n]
+            self._actual = self._actual[n:]
+            return n
+        except BaseException as error:  # Ctrl-C included: it must reach the transaction
+            self.error = error
+            raise
+
+
+def _revisar_trozo(trozo: tuple[int, list[bytes], list[str], datetime.date]):
+    """Check a run of raw lines (in a worker process): the COPY bytes of the good rows, the
+    (line, CURP, reason) of the bad ones, and how many rows there were. Line breaks inside
+    quoted fields are not names: such a row is reported, not joined."""
+    primera, lineas, encabezado, hoy = trozo
+    salida = io.StringIO()
+    escritor = csv.writer(salida)
+    errores, leidas = [], 0
+    for numero, crudo in enumerate(lineas, start=primera):
+        try:
+            texto = crudo.decode("utf-8")
         except UnicodeDecodeError:
             raise ArchivoInvalido(
                 f"El archivo no está codificado en UTF-8 (línea {numero}). Guárdelo como CSV UTF-8."
             ) from None
-
-
-def leer(ruta: Path) -> Lectura:
-    """Check every row; return the good ones and, for the rest, line number and reason."""
-    lectura = Lectura()
-    vistos: dict[str, int] = {}
-    with open(ruta, "rb") as archivo:
-        lector = csv.reader(_lineas_utf8(archivo))
         try:
-            encabezado = [columna.strip().lower() for columna in next(lector, [])]
-            if encabezado != ENCABEZADO:
-                raise ArchivoInvalido(
-                    f"La primera línea debe ser el encabezado {','.join(ENCABEZADO)}; "
-                    f"se encontró {','.join(encabezado) or '(vacía)'}."
-                )
-            for fila in lector:
-                if not any(celda.strip() for celda in fila):
-                    continue
-                datos, motivo = _motivo_de_fila(fila, vistos)
-                if motivo:
-                    lectura.errores.append((lector.line_num, motivo))
-                else:
-                    vistos[datos["curp"]] = lector.line_num
-                    lectura.filas.append(datos)
+            fila = next(csv.reader([texto]), [])
         except csv.Error as error:
-            raise ArchivoInvalido(
-                f"El archivo no es un CSV válido (línea {lector.line_num}): {error}."
-            ) from None
-    return lectura
+            errores.append((numero, "", f"no es una fila CSV válida: {error}"))
+            continue
+        if not any(celda.strip() for celda in fila):
+            continue
+        leidas += 1
+        if len(fila) != len(encabezado):
+            motivo = f"se esperaban {len(encabezado)} columnas y hay {len(fila)}"
+            errores.append((numero, fila[0] if fila else "", motivo))
+            continue
+        datos = dict(zip(encabezado, fila, strict=True))
+        motivo = _revisar(datos, hoy)
+        if motivo:
+            errores.append((numero, fila[0], motivo))
+            continue
+        datos["linea"] = numero
+        datos["clave_nombre"] = clave_de_nombre(
+            datos["primer_apellido"], datos["segundo_apellido"], datos["nombre"]
+        )
+        escritor.writerow(
+            [datos.get(c) if datos.get(c) != "" or c in CAMPOS_NOMBRE else None for c in CARGA]
+        )
+    return salida.getvalue().encode(), errores, leidas
 
 
-def guardar(filas: list[dict]) -> Resultado:
-    """Insert new CURPs and correct changed names, in one transaction; equal rows stay untouched."""
-    resultado = Resultado()
-    ahora = timezone.now()
-    with transaction.atomic():
-        for inicio in range(0, len(filas), LOTE):
-            lote = filas[inicio : inicio + LOTE]
-            existentes = Derechohabiente.objects.in_bulk(
-                [fila["curp"] for fila in lote], field_name="curp"
+def _encabezado(archivo) -> list[str]:
+    try:
+        primera = next(archivo, b"").decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ArchivoInvalido(
+            "El archivo no está codificado en UTF-8 (línea 1). Guárdelo como CSV UTF-8."
+        ) from None
+    encabezado = [c.strip().lower() for c in next(csv.reader([primera]), [])]
+    opcionales = encabezado[len(ENCABEZADO) :]
+    if (
+        encabezado[: len(ENCABEZADO)] != ENCABEZADO
+        or not set(opcionales) <= set(OPCIONALES)
+        or len(set(opcionales)) != len(opcionales)
+    ):
+        raise ArchivoInvalido(
+            f"La primera línea debe ser el encabezado {','.join(ENCABEZADO)}; "
+            f"se encontró {','.join(encabezado) or '(vacía)'}. Después pueden ir, "
+            f"en cualquier orden, las columnas {','.join(OPCIONALES)}."
+        )
+    return encabezado
+
+
+TROZO = 20_000  # lines per unit of work
+
+
+def _copia(ruta: Path, resultado: Resultado, avance: Callable[[int], None]) -> Iterator[bytes]:
+    """The COPY bytes of the file's good rows, checked by one worker process per core."""
+    hoy = timezone.localdate()
+    with open(ruta, "rb") as archivo:
+        resultado.columnas = encabezado = _encabezado(archivo)
+
+        def trozos():
+            numero = 2
+            while lineas := list(itertools.islice(archivo, TROZO)):
+                yield numero, lineas, encabezado, hoy
+                numero += len(lineas)
+
+        procesos = os.cpu_count() or 1
+        with multiprocessing.get_context("fork").Pool(procesos) as grupo:
+            for copia, errores, leidas in grupo.imap(_revisar_trozo, trozos()):
+                resultado.errores.extend(errores)
+                antes = resultado.leidas
+                resultado.leidas += leidas
+                if resultado.leidas // 100_000 > antes // 100_000:
+                    avance(resultado.leidas // 100_000 * 100_000)
+                yield copia
+
+
+_CREAR_CARGA = """
+CREATE TEMPORARY TABLE carga (
+    linea integer, curp varchar(18), nombre varchar(100), primer_apellido varchar(100),
+    segundo_apellido varchar(100), clave_nombre varchar(310), fecha_nacimiento date,
+    sexo varchar(1), entidad varchar(2), tipo varchar(20), vigente boolean
+) ON COMMIT DROP
+"""
+
+_REPETIDAS = """
+WITH repetidas AS (
+    SELECT linea, curp, min(linea) OVER (PARTITION BY curp) AS primera FROM carga
+)
+DELETE FROM carga USING repetidas
+WHERE carga.linea = repetidas.linea AND repetidas.linea <> repetidas.primera
+RETURNING carga.linea, carga.curp, repetidas.primera
+"""
+
+
+def _upsert(columnas: list[str], *, tabla_vacia: bool) -> str:
+    """INSERT … ON CONFLICT that changes only what the file has and only rows that differ.
+    tipo and vigente are written only when the file has those columns."""
+    propias = [
+        "nombre",
+        "primer_apellido",
+        "segundo_apellido",
+        "clave_nombre",
+        "fecha_nacimiento",
+        "sexo",
+        "entidad",
+    ]
+    propias += [c for c in ("tipo", "vigente") if c in columnas]
+    valores = {
+        "tipo": "coalesce(tipo, 'trabajador')",
+        "vigente": "coalesce(vigente, true)",
+    }
+    insertadas = ["curp", *propias, *(c for c in ("tipo", "vigente") if c not in propias)]
+    seleccion = [valores.get(c, c) for c in insertadas]
+    asignar = ", ".join(f"{c} = EXCLUDED.{c}" for c in propias)
+    actuales = ", ".join(f"d.{c}" for c in propias)
+    nuevos = ", ".join(f"EXCLUDED.{c}" for c in propias)
+    # Only this module's constant column names are interpolated; values go as parameters.
+    # In CURP order the unique index is filled left to right; an empty table has no index yet
+    # (see _indices) and no conflicts (repeated CURPs were removed from carga).
+    conflicto = (
+        ""
+        if tabla_vacia
+        else f"""ORDER BY curp
+        ON CONFLICT (curp) DO UPDATE SET {asignar}, actualizado = EXCLUDED.actualizado
+        WHERE ({actuales}) IS DISTINCT FROM ({nuevos})"""
+    )
+    return f"""
+    WITH escritas AS (
+        INSERT INTO registro_derechohabiente AS d ({", ".join(insertadas)}, creado, actualizado)
+        SELECT {", ".join(seleccion)}, %(ahora)s, %(ahora)s FROM carga
+        {conflicto}
+        RETURNING (xmax = 0) AS nueva
+    )
+    SELECT count(*) FILTER (WHERE nueva), count(*) FILTER (WHERE NOT nueva) FROM escritas
+    """
+
+
+def _indices(conexion, *, quitar: bool) -> None:
+    """Drop or re-create the registry's unique CURP constraint and name index (as declared in
+    the model's Meta), inside the import's transaction."""
+    modelo = Derechohabiente._meta
+    with conexion.schema_editor(atomic=False) as editor:
+        for restriccion in modelo.constraints:
+            (editor.remove_constraint if quitar else editor.add_constraint)(
+                Derechohabiente, restriccion
             )
-            nuevos, cambiados = [], []
-            for fila in lote:
-                actual = existentes.get(fila["curp"])
-                if actual is None:
-                    nuevos.append(Derechohabiente(**fila))
-                elif any(getattr(actual, campo) != fila[campo] for campo in CAMPOS_NOMBRE):
-                    for campo in CAMPOS_NOMBRE:
-                        setattr(actual, campo, fila[campo])
-                    actual.actualizado = ahora
-                    cambiados.append(actual)
-                else:
-                    resultado.sin_cambios += 1
-            Derechohabiente.objects.bulk_create(nuevos)
-            Derechohabiente.objects.bulk_update(cambiados, CAMPOS_NOMBRE + ["actualizado"])
-            resultado.nuevos += len(nuevos)
-            resultado.actualizados += len(cambiados)
+        for indice in modelo.indexes:
+            (editor.remove_index if quitar else editor.add_index)(Derechohabiente, indice)
+
+
+def importar(
+    ruta: Path, *, omitir_errores: bool = False, avance: Callable[[int], None] = lambda n: None
+) -> Resultado:
+    """Check and load the file in one transaction; see the module's docstring."""
+    resultado = Resultado()
+    with transaction.atomic(), connection.cursor() as cursor:
+        inicio = time.monotonic()
+        cursor.execute("DROP TABLE IF EXISTS carga")  # an earlier import in this transaction
+        cursor.execute(_CREAR_CARGA)
+        fuente = _Flujo(_copia(ruta, resultado, avance))
+        # Empty text stays text: only the optional columns may be NULL.
+        no_nulos = "nombre, primer_apellido, segundo_apellido, clave_nombre"
+        copiar = (
+            f"COPY carga ({', '.join(CARGA)}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL ({no_nulos}))"
+        )
+        try:
+            cursor.copy_expert(copiar, io.BufferedReader(fuente, 1 << 20))
+        except Exception:
+            if fuente.error is not None:
+                raise fuente.error from None
+            raise
+        resultado.segundos["lectura, validación y COPY"] = time.monotonic() - inicio
+
+        inicio = time.monotonic()
+        cursor.execute(_REPETIDAS)
+        for linea, clave, primera in cursor.fetchall():
+            resultado.errores.append(
+                (linea, clave, f"CURP {clave} repetida (ya aparece en la línea {primera})")
+            )
+        resultado.errores.sort()
+        resultado.segundos["repetidas"] = time.monotonic() - inicio
+        if resultado.errores and not omitir_errores:
+            raise ArchivoConErrores(resultado)
+
+        inicio = time.monotonic()
+        cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        vacia = not Derechohabiente.objects.exists()
+        if vacia:  # a first load: build the indexes once at the end instead of row by row
+            _indices(connection, quitar=True)
+        sql = _upsert(resultado.columnas, tabla_vacia=vacia)
+        cursor.execute(sql, {"ahora": timezone.now()})
+        resultado.nuevos, resultado.actualizados = cursor.fetchone()
+        if vacia:
+            _indices(connection, quitar=False)
+            cursor.execute("ANALYZE registro_derechohabiente")
+        validas = resultado.leidas - len(resultado.errores)
+        resultado.sin_cambios = validas - resultado.nuevos - resultado.actualizados
+        resultado.segundos["inserción y actualización"] = time.monotonic() - inicio
     return resultado

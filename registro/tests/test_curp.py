@@ -81,3 +81,11 @@ def test_los_sinteticos_son_validos_distintos_y_reproducibles():
     assert all(curp.es_valida(clave) for clave in claves)
     assert len(set(claves)) == 300
     assert filas == list(sinteticos.generar(300, semilla=7))
+
+
+def test_el_digito_verificador_tabulado_coincide_con_python_stdnum():
+    from stdnum.mx import curp as stdnum_curp
+
+    for fila in sinteticos.generar(2000, semilla=11):
+        primeros_17 = fila["curp"][:17]
+        assert curp.digito_verificador(primeros_17) == stdnum_curp.calc_check_digit(primeros_17)

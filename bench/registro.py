@@ -1,0 +1,125 @@
+"""Benchmark of the registry at national scale (a benchmark, not a test).
+
+    make bench-registro            # N=14000000 by default; N=1000000 make bench-registro
+
+Into a database of its own (<DATABASE_URL name>_bench, dropped and created anew) it
+generates N synthetic derechohabientes, copies the file into an unindexed table with a bare
+COPY (the limit), imports it with importar_derechohabientes (validation and indexes
+included), re-imports it (nothing changes), times CURP look-ups in the database and prints
+the EXPLAIN of every query the CURP step issues. Figures go to docs/performance.md by hand.
+"""
+
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import django
+import psycopg2
+
+BASE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oficina_virtual.settings")
+N = int(os.environ.get("N", "14000000"))
+
+
+def medir(nombre, funcion):
+    inicio = time.monotonic()
+    salida = funcion()
+    segundos = time.monotonic() - inicio
+    print(f"{nombre:<48} {segundos:8.1f} s  {N / segundos:>12,.0f} filas/s", flush=True)
+    return salida
+
+
+def main():
+    import dj_database_url
+
+    base = dj_database_url.parse(os.environ["DATABASE_URL"])
+    nombre_bd = base["NAME"] + "_bench"
+    admin = psycopg2.connect(
+        dbname="postgres", user=base["USER"], host=base["HOST"], port=base["PORT"] or 5432
+    )
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{nombre_bd}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{nombre_bd}"')
+    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + nombre_bd
+    os.environ["DATABASE_URL"] = url
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    print(
+        f"Máquina: {platform.node()} · {os.cpu_count()} núcleos · Python "
+        f"{platform.python_version()} · PostgreSQL {connection.cursor().connection.server_version}"
+    )
+    call_command("migrate", verbosity=0)
+    archivo = Path(tempfile.gettempdir()) / f"derechohabientes-{N}.csv"
+    medir(
+        "generar_derechohabientes",
+        lambda: call_command(
+            "generar_derechohabientes", N, salida=str(archivo), stderr=open(os.devnull, "w")
+        ),
+    )
+
+    def copia_desnuda():
+        with connection.cursor() as cursor, open(archivo, "rb") as datos:
+            cursor.execute(
+                "CREATE TABLE copia_desnuda (curp text, nombre text, "
+                "primer_apellido text, segundo_apellido text)"
+            )
+            cursor.copy_expert("COPY copia_desnuda FROM STDIN (FORMAT csv, HEADER)", datos)
+            cursor.execute("DROP TABLE copia_desnuda")
+
+    medir("COPY desnudo a una tabla sin índices (límite)", copia_desnuda)
+    medir(
+        "importar_derechohabientes (primera carga)",
+        lambda: call_command("importar_derechohabientes", archivo, verbosity=2),
+    )
+    medir(
+        "importar_derechohabientes (mismo archivo otra vez)",
+        lambda: call_command("importar_derechohabientes", archivo, verbosity=2),
+    )
+
+    muestra = [
+        linea.split(",")[0]
+        for linea in subprocess.run(
+            ["shuf", "-n", "2000", str(archivo)], capture_output=True, text=True
+        ).stdout.splitlines()
+        if not linea.startswith("curp")
+    ]
+    tiempos = []
+    with connection.cursor() as cursor:
+        for clave in muestra:
+            cursor.execute(
+                "EXPLAIN (ANALYZE, FORMAT JSON) SELECT * FROM registro_derechohabiente "
+                "WHERE curp = %s",
+                [clave],
+            )
+            tiempos.append(cursor.fetchone()[0][0]["Execution Time"])
+    tiempos.sort()
+    print(
+        f"Búsqueda por CURP en la base ({len(tiempos)} al azar): p50 "
+        f"{statistics.median(tiempos):.3f} ms, p99 {tiempos[int(len(tiempos) * 0.99)]:.3f} ms"
+    )
+
+    from django.test.utils import CaptureQueriesContext
+
+    from registro.forms import BusquedaCurpForm
+
+    with CaptureQueriesContext(connection) as consultas:
+        BusquedaCurpForm({"curp": random.choice(muestra)}).is_valid()
+    with connection.cursor() as cursor:
+        for consulta in consultas.captured_queries:
+            cursor.execute("EXPLAIN " + consulta["sql"])
+            print("\n" + consulta["sql"] + "\n" + "\n".join(f[0] for f in cursor.fetchall()))
+    archivo.unlink()
+
+
+if __name__ == "__main__":
+    main()
