@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth.forms import (
     AuthenticationForm,
     PasswordChangeForm,
+    PasswordResetForm,
     SetPasswordForm,
     UserCreationForm,
 )
@@ -23,7 +24,7 @@ from .mensajes import (
     CURP_NO_VIGENTE,
     USUARIO_DUPLICADO,
 )
-from .models import Derechohabiente, Usuario
+from .models import Derechohabiente, Usuario, igual_sin_mayusculas
 
 
 class BusquedaCurpForm(forms.Form):
@@ -134,13 +135,14 @@ class RegistroUsuarioForm(UserCreationForm):
     def clean_username(self):
         username = self.cleaned_data.get("username")
         otras = Usuario.objects.exclude(pk=self.instance.pk)
-        if username and otras.filter(username__iexact=username).exists():
+        if username and otras.filter(igual_sin_mayusculas("username", username)).exists():
             raise ValidationError(self.Meta.error_messages["username"]["unique"], code="unique")
         return username
 
     def clean_email(self):
         email = self.cleaned_data["email"]
-        if Usuario.objects.exclude(pk=self.instance.pk).filter(email__iexact=email).exists():
+        otras = Usuario.objects.exclude(pk=self.instance.pk)
+        if otras.filter(igual_sin_mayusculas("email", email)).exists():
             raise ValidationError(CORREO_DUPLICADO, code="unique")
         return email
 
@@ -233,7 +235,8 @@ class CambioCorreoForm(forms.Form):
         email = self.cleaned_data["email"]
         if email.lower() == self.usuario.email.lower():
             raise ValidationError(_("Ese ya es su correo electrónico."), code="igual")
-        if Usuario.objects.exclude(pk=self.usuario.pk).filter(email__iexact=email).exists():
+        otras = Usuario.objects.exclude(pk=self.usuario.pk)
+        if otras.filter(igual_sin_mayusculas("email", email)).exists():
             raise ValidationError(CORREO_DUPLICADO, code="unique")
         return email
 
@@ -256,3 +259,11 @@ class CambioContrasenaForm(PasswordChangeForm):
     new_password1 = NuevaContrasenaForm.base_fields["new_password1"]
     new_password2 = NuevaContrasenaForm.base_fields["new_password2"]
     field_order = ["old_password", "new_password1", "new_password2"]
+
+
+class RecuperarContrasenaForm(PasswordResetForm):
+    """Django's form, with the look-up by e-mail on the index of LOWER(email)."""
+
+    def get_users(self, email):
+        cuentas = Usuario.objects.filter(igual_sin_mayusculas("email", email), is_active=True)
+        return (c for c in cuentas if c.has_usable_password())

@@ -4,8 +4,9 @@ import unicodedata
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.db.models.functions import Lower
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
 from . import curp
@@ -74,11 +75,13 @@ class Derechohabiente(models.Model):
             )
         ]
         indexes = [models.Index(fields=["clave_nombre"], name="derechohabiente_clave_nombre")]
+        permissions = [("exportar_derechohabiente", _("Puede exportar derechohabientes a CSV"))]
 
     def __str__(self) -> str:
         return f"{self.nombre_completo} ({self.curp})"
 
     def save(self, *args, **kwargs):
+        self.curp = curp.normalizar(self.curp)
         self.clave_nombre = clave_de_nombre(
             self.primer_apellido, self.segundo_apellido, self.nombre
         )
@@ -98,11 +101,17 @@ class Derechohabiente(models.Model):
         return " ".join(f"{palabra[0]}***" for palabra in self.nombre_completo.split())
 
 
+def igual_sin_mayusculas(campo: str, valor: str) -> Exact:
+    """LOWER(campo) = LOWER(valor): the expression of the unique indexes on user name and
+    e-mail, so the look-up uses them (Django's __iexact compares UPPER(), which none has)."""
+    return Exact(Lower(campo), Lower(Value(valor)))
+
+
 class UsuarioManager(UserManager):
     """User names are unique regardless of case, so they are looked up that way too."""
 
     def get_by_natural_key(self, username):
-        return self.get(username__iexact=username)
+        return self.get(igual_sin_mayusculas("username", username))
 
 
 class Usuario(AbstractUser):

@@ -19,6 +19,7 @@ from .forms import (
     IngresoForm,
     NuevaContrasenaForm,
     RecordarUsuarioForm,
+    RecuperarContrasenaForm,
 )
 from .models import Usuario
 
@@ -170,6 +171,7 @@ class RecuperarContrasenaView(auth_views.PasswordResetView):
     """ "¿Olvidó su contraseña?": the same answer whether or not the address has an account."""
 
     template_name = "cuenta/formulario.html"
+    form_class = RecuperarContrasenaForm
     email_template_name = "correo/recuperar_contrasena.txt"
     html_email_template_name = "correo/recuperar_contrasena.html"
     subject_template_name = "correo/recuperar_contrasena.asunto.txt"
