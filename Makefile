@@ -12,7 +12,7 @@ CON_BD := scripts/con-basedatos.sh
 
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint format mensajes bench-registro db-stop db-reset
+.PHONY: run serve test lint format mensajes bench-registro db-stop db-reset
 
 $(INSTALADO): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,16 @@ run: $(INSTALADO)
 	$(CON_BD) $(PY) manage.py migrate --noinput
 	$(CON_BD) $(PY) manage.py cargar_demo
 	$(CON_BD) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# As production runs it: gunicorn, DEBUG off, whitenoise, persistent connections. Over plain
+# HTTP on this machine (SIN_HTTPS=1); behind a TLS proxy leave SIN_HTTPS unset.
+serve: $(INSTALADO)
+	@test -s .secret_key || $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > .secret_key
+	$(CON_BD) $(PY) manage.py migrate --noinput
+	$(CON_BD) $(PY) manage.py cargar_demo
+	export DEBUG=0 SIN_HTTPS=$${SIN_HTTPS:-1} SECRET_KEY=$${SECRET_KEY:-$$(cat .secret_key)} && \
+	  $(CON_BD) $(PY) manage.py collectstatic --noinput -v0 && \
+	  $(CON_BD) $(VENV)/bin/gunicorn -c gunicorn.conf.py
 
 $(AXE): package.json package-lock.json
 	@scripts/instalar-paquetes-sistema.sh npm

@@ -34,16 +34,17 @@ def registrar(limite: Limite, valor: str) -> int | None:
     """Count one attempt for ``valor``; past the limit, count nothing and return the seconds
     to wait until the oldest attempt in the window expires."""
     clave = _clave(limite, valor)
-    ahora = timezone.now()
     with transaction.atomic():
         # One client at a time per key, across processes: count and insert are one step.
         candado = int.from_bytes(hashlib.sha256(clave.encode()).digest()[:8], "big", signed=True)
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [candado])
+        ahora = timezone.now()  # after the lock: earlier holders' attempts are in the past
         recientes = Intento.objects.filter(clave=clave, momento__gt=ahora - limite.ventana)
         momentos = list(recientes.order_by("momento").values_list("momento", flat=True)[:1])
         if recientes.count() >= limite.maximo:
-            return max(1, math.ceil((momentos[0] + limite.ventana - ahora).total_seconds()))
+            espera = (momentos[0] + limite.ventana - ahora).total_seconds()
+            return min(max(1, math.ceil(espera)), int(limite.ventana.total_seconds()))
         Intento.objects.create(clave=clave, momento=ahora)
     return None
 

@@ -1,0 +1,17 @@
+"""gunicorn settings for `make serve` (and a deployment): read from the environment."""
+
+import os
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+# Sync workers: the pages are short CPU-bound requests plus one indexed query; the password
+# hasher (Argon2, ~90 ms) is CPU-bound too, so more workers than cores only queue.
+workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1))))
+worker_class = "sync"
+timeout = 30
+graceful_timeout = 20
+max_requests = 5000  # recycle workers now and then: bounded memory
+max_requests_jitter = 500
+accesslog = "-"  # paths only: the CURP and passwords travel in POST bodies, never in URLs
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+errorlog = "-"
+wsgi_app = "oficina_virtual.wsgi:application"
