@@ -12,7 +12,7 @@ CON_BD := scripts/con-basedatos.sh
 
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: run serve test lint format mensajes bench-registro db-stop db-reset
+.PHONY: run serve test lint format mensajes bench bench-registro db-stop db-reset
 
 $(INSTALADO): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ test: $(INSTALADO) $(AXE)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(CON_BD) $(PY) -m pytest
+
+# The production server under load beside a bare Django view and nginx (docs/performance.md).
+bench: $(INSTALADO)
+	@scripts/instalar-paquetes-sistema.sh wrk nginx
+	$(CON_BD) $(PY) bench/servicio.py
 
 # The registry at national scale (N rows, 14 million by default): see docs/performance.md.
 bench-registro: $(INSTALADO)

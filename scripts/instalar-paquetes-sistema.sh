@@ -3,8 +3,10 @@
 #   chromium   the browser the tests drive (Playwright never downloads one)
 #   espeak-ng  the captcha's audio version in Spanish
 #   npm        installs axe-core, the accessibility checker run in the browser tests
+#   wrk, nginx the load generator and the static-file limit of make bench
 set -euo pipefail
-declare -A paquetes=([chromium]="chromium fonts-dejavu-core" [espeak-ng]="espeak-ng" [npm]="npm")
+declare -A paquetes=([chromium]="chromium fonts-dejavu-core" [espeak-ng]="espeak-ng" [npm]="npm"
+                     [wrk]="wrk" [nginx]="nginx-light")
 faltan=()
 for programa in "$@"; do
   command -v "$programa" >/dev/null || faltan+=(${paquetes[$programa]})

@@ -1,9 +1,12 @@
 import datetime
 import os
 import re
+import subprocess
+import sys
 
 import pytest
 from captcha.models import CaptchaStore
+from django.conf import settings
 from django.urls import reverse
 
 from registro import curp
@@ -91,3 +94,20 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
+
+
+@pytest.fixture(scope="session")
+def estaticos_de_produccion():
+    """collectstatic as production runs it (DEBUG off: hashed, compressed files and their
+    manifest), for tests that start the app with production settings."""
+    entorno = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "solo-para-collectstatic-" + "x" * 40,
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        env=entorno,
+        cwd=settings.BASE_DIR,
+        check=True,
+    )

@@ -22,7 +22,6 @@ from urllib.parse import quote
 import pytest
 from captcha.models import CaptchaStore
 from django.conf import settings
-from django.core.management import call_command
 from django.db import connection
 
 from registro.models import Usuario
@@ -66,13 +65,8 @@ def token(pagina: str) -> str:
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', pagina).group(1)
 
 
-@pytest.fixture(scope="module")
-def archivos_estaticos():
-    call_command("collectstatic", interactive=False, verbosity=0)
-
-
 @pytest.fixture
-def dos_servidores(transactional_db, archivos_estaticos, tmp_path):
+def dos_servidores(transactional_db, estaticos_de_produccion, tmp_path):
     base = connection.settings_dict
     url_bd = (
         f"postgres://{base['USER']}@{quote(str(base['HOST']), safe='')}:{base['PORT'] or 5432}"

@@ -270,7 +270,7 @@ print("inseguro:", Client(HTTP_HOST="oficinavirtual.example").get("/").status_co
 """
 
 
-def test_los_encabezados_de_seguridad_en_produccion():
+def test_los_encabezados_de_seguridad_en_produccion(estaticos_de_produccion):
     salida = subprocess.run(
         [sys.executable, "-c", ENCABEZADOS],
         env={**entorno_de_produccion(), "ALLOWED_HOSTS": "oficinavirtual.example,testserver"},

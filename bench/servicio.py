@@ -1,0 +1,331 @@
+"""make bench: the production server under load, beside its limits (a benchmark, not a test).
+
+Starts, on this machine: gunicorn with the production settings (DEBUG off, whitenoise,
+persistent connections) over a database of its own with N_REGISTRO derechohabientes; the
+same gunicorn and settings serving a bare Django view that returns "hello"; nginx serving a
+static 5 KB file. Then wrk loads each page for DURACION seconds with CONEXIONES connections
+and the table prints requests per second, p50, p99, errors and each page's ratio to the
+"hello" view and to nginx. Registration and login are compared with the password hasher
+alone. All traffic stays on 127.0.0.1.
+"""
+
+import multiprocessing
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import psutil
+import psycopg2
+
+BASE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oficina_virtual.settings")
+DURACION = int(os.environ.get("DURACION", "10"))
+CONEXIONES = int(os.environ.get("CONEXIONES", "32"))
+N_REGISTRO = int(os.environ.get("N_REGISTRO", "100000"))
+CONTRASENA = "Clave de prueba 2026"
+
+
+def ejecutar(*comando, **opciones):
+    return subprocess.run(comando, check=True, cwd=BASE, **opciones)
+
+
+def base_de_datos() -> str:
+    import dj_database_url
+
+    base = dj_database_url.parse(os.environ["DATABASE_URL"])
+    nombre = base["NAME"] + "_servicio"
+    admin = psycopg2.connect(
+        dbname="postgres", user=base["USER"], host=base["HOST"], port=base["PORT"] or 5432
+    )
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{nombre}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{nombre}"')
+    return os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + nombre
+
+
+def preparar(entorno: dict, carpeta: Path) -> dict:
+    """Database, static files, an account to log in with, and the data the load scripts use."""
+    python = [sys.executable, "manage.py"]
+    ejecutar(*python, "migrate", "-v0", env=entorno)
+    registro = carpeta / "registro.csv"
+    ejecutar(
+        *python,
+        "generar_derechohabientes",
+        str(N_REGISTRO),
+        "--salida",
+        str(registro),
+        env=entorno,
+        stderr=subprocess.DEVNULL,
+    )
+    ejecutar(
+        *python,
+        "importar_derechohabientes",
+        str(registro),
+        env=entorno,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    ejecutar(*python, "collectstatic", "--noinput", "-v0", env=entorno)
+    otros = carpeta / "no-registrados.csv"
+    ejecutar(
+        *python,
+        "generar_derechohabientes",
+        "1000",
+        "--semilla",
+        "777",
+        "--salida",
+        str(otros),
+        env=entorno,
+        stderr=subprocess.DEVNULL,
+    )
+    codigo = f"""
+from django.utils import timezone
+from captcha.models import CaptchaStore
+from registro.models import Derechohabiente, Usuario
+dh = Derechohabiente.objects.order_by("id")[0]
+Usuario.objects.create_user("bench.usuario", "bench@correo.example", {CONTRASENA!r},
+    derechohabiente=dh, correo_confirmado_en=timezone.now())
+print("\\n".join(CaptchaStore.generate_key() for _ in range(500)))
+"""
+    claves = ejecutar(
+        *python, "shell", "-c", codigo, env=entorno, capture_output=True, text=True
+    ).stdout.split()
+    encontradas = [linea.split(",")[0] for linea in registro.read_text().splitlines()[1:1001]]
+    registradas = set(registro.read_text().split())
+    no_encontradas = [
+        linea.split(",")[0]
+        for linea in otros.read_text().splitlines()[1:]
+        if linea not in registradas
+    ]
+    return {"captchas": claves, "encontradas": encontradas, "no_encontradas": no_encontradas}
+
+
+def iniciar_gunicorn(entorno: dict, puerto: int, **extra) -> subprocess.Popen:
+    proceso = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "gunicorn.conf.py",
+            "--access-logfile",
+            "/dev/null",
+        ],
+        cwd=BASE,
+        env={**entorno, "PORT": str(puerto), **extra},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    esperar(f"http://127.0.0.1:{puerto}/salud/" if not extra else f"http://127.0.0.1:{puerto}/")
+    return proceso
+
+
+def esperar(url: str):
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(url, timeout=2)  # noqa: S310 - our own local server
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} no respondió")
+
+
+def iniciar_nginx(carpeta: Path, puerto: int) -> subprocess.Popen:
+    sitio = carpeta / "www"
+    sitio.mkdir()
+    (sitio / "pagina.html").write_text("<p>" + "x" * (5 * 1024 - 8) + "</p>\n")
+    for ruta in (carpeta, sitio):
+        ruta.chmod(0o755)
+    (sitio / "pagina.html").chmod(0o644)
+    configuracion = carpeta / "nginx.conf"
+    configuracion.write_text(f"""
+worker_processes 2; daemon off; pid {carpeta}/nginx.pid; error_log {carpeta}/error.log;
+events {{ worker_connections 1024; }}
+http {{ access_log off; server {{ listen 127.0.0.1:{puerto}; root {sitio}; }} }}
+""")
+    proceso = subprocess.Popen(["nginx", "-c", str(configuracion)])
+    esperar(f"http://127.0.0.1:{puerto}/pagina.html")
+    return proceso
+
+
+def lua_post(ruta: str, fijos: dict, campo: str, valores: list[str], ficha) -> str:
+    """A wrk script that POSTs ``ruta`` with ``campo`` taken at random from ``valores`` and
+    a random client address (behind one trusted proxy), so that the look-up limits per
+    address apply to each simulated person rather than to the whole load."""
+    cookie, token = ficha
+    tabla = ",".join(f'"{v}"' for v in valores)
+    cuerpo = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **fijos})
+    return f"""
+local valores = {{{tabla}}}
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Cookie"] = "csrftoken={cookie}"
+request = function()
+  local ip = math.random(1, 254) .. "." .. math.random(0, 254) .. "." ..
+             math.random(0, 254) .. "." .. math.random(1, 254)
+  wrk.headers["X-Forwarded-For"] = ip
+  local cuerpo = "{cuerpo}&{campo}=" .. valores[math.random(#valores)]
+  return wrk.format(nil, "{ruta}", nil, cuerpo)
+end
+"""
+
+
+def lua_get(rutas: list[str]) -> str:
+    tabla = ",".join(f'"{r}"' for r in rutas)
+    return f"""
+local rutas = {{{tabla}}}
+request = function() return wrk.format("GET", rutas[math.random(#rutas)]) end
+"""
+
+
+def wrk(url: str, script: str | None = None, carpeta: Path | None = None) -> dict:
+    comando = ["wrk", "-t2", f"-c{CONEXIONES}", f"-d{DURACION}s", "--latency"]
+    if script:
+        archivo = carpeta / f"guion-{secrets.token_hex(4)}.lua"
+        archivo.write_text(script)
+        comando += ["-s", str(archivo)]
+    salida = subprocess.run([*comando, url], capture_output=True, text=True, check=True).stdout
+    por_segundo = float(re.search(r"Requests/sec:\s+([\d.]+)", salida).group(1))
+
+    def latencia(percentil):
+        valor, unidad = re.search(rf"\s{percentil}%\s+([\d.]+)(us|ms|s)", salida).groups()
+        return float(valor) * {"us": 0.001, "ms": 1, "s": 1000}[unidad]
+
+    errores = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", salida))
+    errores += sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", salida))
+    return {"rps": por_segundo, "p50": latencia(50), "p99": latencia(99), "errores": errores}
+
+
+def _hashear(segundos: float, resultado):
+    import django
+
+    django.setup()
+    from django.contrib.auth.hashers import make_password
+
+    fin, n = time.monotonic() + segundos, 0
+    while time.monotonic() < fin:
+        make_password(CONTRASENA)
+        n += 1
+    resultado.put(n / segundos)
+
+
+def hasher_solo(entorno: dict) -> float:
+    """Password hashes per second with every core hashing: what login can at most reach."""
+    os.environ.update(entorno)
+    cola = multiprocessing.Queue()
+    procesos = [
+        multiprocessing.Process(target=_hashear, args=(DURACION / 2, cola))
+        for _ in range(os.cpu_count() or 1)
+    ]
+    for proceso in procesos:
+        proceso.start()
+    for proceso in procesos:
+        proceso.join()
+    return sum(cola.get() for _ in procesos)
+
+
+def csrf(url: str) -> tuple[str, str]:
+    with urllib.request.urlopen(url) as respuesta:  # noqa: S310 - our own local server
+        pagina = respuesta.read().decode()
+        cookie = re.search(r"csrftoken=([^;]+)", respuesta.headers["Set-Cookie"]).group(1)
+    return cookie, re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', pagina).group(1)
+
+
+def main():
+    carpeta = Path(tempfile.mkdtemp(prefix="bench-servicio-"))
+    entorno = {
+        **os.environ,
+        "DATABASE_URL": base_de_datos(),
+        "DEBUG": "0",
+        "SIN_HTTPS": "1",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "PROXIES_DE_CONFIANZA": "1",
+        "EMAIL_URL": f"file://{carpeta}/correo",
+    }
+    print(f"Preparando {N_REGISTRO:,} derechohabientes…", flush=True)
+    datos = preparar(entorno, carpeta)
+    app, hola, estatico = 8801, 8802, 8803
+    procesos = [
+        iniciar_gunicorn(entorno, app),
+        iniciar_gunicorn(entorno, hola, DJANGO_SETTINGS_MODULE="bench.hola_settings"),
+        iniciar_nginx(carpeta, estatico),
+    ]
+    try:
+        servidor = f"http://127.0.0.1:{app}"
+        ficha = csrf(servidor + "/oficina-virtual/registro/")
+        ficha_ingreso = csrf(servidor + "/oficina-virtual/ingresar/")
+        medidas = {
+            "nginx, archivo estático de 5 KB (límite físico)": wrk(
+                f"http://127.0.0.1:{estatico}/pagina.html"
+            ),
+            'vista Django desnuda "hello"': wrk(f"http://127.0.0.1:{hola}/"),
+            "portal (/)": wrk(servidor + "/"),
+            "Oficina Virtual (/oficina-virtual/)": wrk(servidor + "/oficina-virtual/"),
+            "paso 1: página de la CURP (GET)": wrk(servidor + "/oficina-virtual/registro/"),
+            "paso 1: CURP encontrada (POST)": wrk(
+                servidor,
+                lua_post("/oficina-virtual/registro/", {}, "curp", datos["encontradas"], ficha),
+                carpeta,
+            ),
+            "paso 1: CURP no registrada (POST)": wrk(
+                servidor,
+                lua_post("/oficina-virtual/registro/", {}, "curp", datos["no_encontradas"], ficha),
+                carpeta,
+            ),
+            "imagen del captcha": wrk(
+                servidor, lua_get([f"/captcha/image/{c}/" for c in datos["captchas"]]), carpeta
+            ),
+            "ingresar (POST, Argon2)": wrk(
+                servidor,
+                lua_post(
+                    "/oficina-virtual/ingresar/",
+                    {"username": "bench.usuario"},
+                    "password",
+                    [urllib.parse.quote(CONTRASENA)],
+                    ficha_ingreso,
+                ),
+                carpeta,
+            ),
+        }
+        memoria = [p.memory_info().rss / 2**20 for p in psutil.Process(procesos[0].pid).children()]
+    finally:
+        for proceso in procesos:
+            proceso.terminate()
+            proceso.wait(timeout=15)
+    hashes = hasher_solo(entorno)
+
+    hola_rps = medidas['vista Django desnuda "hello"']["rps"]
+    nginx_rps = medidas["nginx, archivo estático de 5 KB (límite físico)"]["rps"]
+    print(
+        f"\nMáquina: {os.uname().nodename}, {os.cpu_count()} núcleos; wrk -t2 -c{CONEXIONES} "
+        f"-d{DURACION}s; gunicorn {len(memoria)} workers sync; {N_REGISTRO:,} derechohabientes\n"
+    )
+    print("| página | req/s | p50 ms | p99 ms | errores | ÷ hello | ÷ nginx |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for nombre, m in medidas.items():
+        print(
+            f"| {nombre} | {m['rps']:,.0f} | {m['p50']:.1f} | {m['p99']:.1f} | {m['errores']} "
+            f"| {m['rps'] / hola_rps:.2f} | {m['rps'] / nginx_rps:.3f} |"
+        )
+    ingreso = medidas["ingresar (POST, Argon2)"]["rps"]
+    print(
+        f"\nHasher solo (Argon2, {os.cpu_count()} procesos): {hashes:.1f} hashes/s; ingresar "
+        f"alcanza {ingreso:.1f} req/s = {ingreso / hashes:.0%} de ese límite."
+    )
+    print("Memoria por worker de gunicorn (RSS): " + ", ".join(f"{m:.0f} MiB" for m in memoria))
+    shutil.rmtree(carpeta, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
