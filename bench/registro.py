@@ -20,12 +20,13 @@ import time
 from pathlib import Path
 
 import django
-import psycopg2
 
 BASE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oficina_virtual.settings")
 N = int(os.environ.get("N", "14000000"))
+
+from bench.comun import base_de_datos_propia  # noqa: E402
 
 
 def medir(nombre, funcion):
@@ -37,19 +38,7 @@ def medir(nombre, funcion):
 
 
 def main():
-    import dj_database_url
-
-    base = dj_database_url.parse(os.environ["DATABASE_URL"])
-    nombre_bd = base["NAME"] + "_bench"
-    admin = psycopg2.connect(
-        dbname="postgres", user=base["USER"], host=base["HOST"], port=base["PORT"] or 5432
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{nombre_bd}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{nombre_bd}"')
-    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + nombre_bd
-    os.environ["DATABASE_URL"] = url
+    os.environ["DATABASE_URL"] = base_de_datos_propia("bench")
     django.setup()
     from django.core.management import call_command
     from django.db import connection

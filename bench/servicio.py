@@ -23,11 +23,13 @@ import urllib.request
 from pathlib import Path
 
 import psutil
-import psycopg2
 
 BASE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oficina_virtual.settings")
+
+from bench.comun import base_de_datos_propia  # noqa: E402
+
 DURACION = int(os.environ.get("DURACION", "10"))
 CONEXIONES = int(os.environ.get("CONEXIONES", "32"))
 N_REGISTRO = int(os.environ.get("N_REGISTRO", "100000"))
@@ -36,21 +38,6 @@ CONTRASENA = "Clave de prueba 2026"
 
 def ejecutar(*comando, **opciones):
     return subprocess.run(comando, check=True, cwd=BASE, **opciones)
-
-
-def base_de_datos() -> str:
-    import dj_database_url
-
-    base = dj_database_url.parse(os.environ["DATABASE_URL"])
-    nombre = base["NAME"] + "_servicio"
-    admin = psycopg2.connect(
-        dbname="postgres", user=base["USER"], host=base["HOST"], port=base["PORT"] or 5432
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{nombre}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{nombre}"')
-    return os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + nombre
 
 
 def preparar(entorno: dict, carpeta: Path) -> dict:
@@ -245,7 +232,7 @@ def main():
     carpeta = Path(tempfile.mkdtemp(prefix="bench-servicio-"))
     entorno = {
         **os.environ,
-        "DATABASE_URL": base_de_datos(),
+        "DATABASE_URL": base_de_datos_propia("servicio"),
         "DEBUG": "0",
         "SIN_HTTPS": "1",
         "SECRET_KEY": secrets.token_urlsafe(50),

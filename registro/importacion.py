@@ -258,15 +258,7 @@ RETURNING carga.linea, carga.curp, repetidas.primera
 def _upsert(columnas: list[str], *, tabla_vacia: bool) -> str:
     """INSERT … ON CONFLICT that changes only what the file has and only rows that differ.
     tipo and vigente are written only when the file has those columns."""
-    propias = [
-        "nombre",
-        "primer_apellido",
-        "segundo_apellido",
-        "clave_nombre",
-        "fecha_nacimiento",
-        "sexo",
-        "entidad",
-    ]
+    propias = CARGA[CARGA.index("nombre") : CARGA.index("tipo")]  # nombre … entidad
     propias += [c for c in ("tipo", "vigente") if c in columnas]
     valores = {
         "tipo": "coalesce(tipo, 'trabajador')",

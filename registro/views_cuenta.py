@@ -48,6 +48,13 @@ def url_absoluta(request):
     return url_para
 
 
+def _avisar_envio(request, enviado: bool, exito: str) -> None:
+    if enviado:
+        messages.success(request, exito)
+    else:
+        messages.error(request, _("No pudimos enviar el correo. Intente más tarde."))
+
+
 def _resultado_de_enlace(request, titulo, mensaje, exito: bool):
     contexto = {"titulo": titulo, "mensaje": mensaje, "exito": exito}
     return render(request, "cuenta/enlace.html", contexto, status=200 if exito else 400)
@@ -77,13 +84,14 @@ def reenviar_confirmacion(request):
     pk = request.session.pop(REENVIAR_A, None)
     usuario = Usuario.objects.filter(pk=pk).first() if isinstance(pk, int) else None
     if usuario is not None and not usuario.correo_confirmado:
-        if flows.enviar_confirmacion(usuario, url_absoluta(request)("registro:confirmar_correo")):
-            messages.success(
-                request,
-                _("Le enviamos un enlace nuevo a su correo electrónico. Es válido 24 horas."),
-            )
-        else:
-            messages.error(request, _("No pudimos enviar el correo. Intente más tarde."))
+        enviado = flows.enviar_confirmacion(
+            usuario, url_absoluta(request)("registro:confirmar_correo")
+        )
+        _avisar_envio(
+            request,
+            enviado,
+            _("Le enviamos un enlace nuevo a su correo electrónico. Es válido 24 horas."),
+        )
     return redirect("registro:ingresar")
 
 
@@ -140,15 +148,12 @@ class CambiarCorreoView(FormView):
 
     def form_valid(self, form):
         url_para = url_absoluta(self.request)("registro:confirmar_cambio_correo")
-        if flows.solicitar_cambio_de_correo(
-            self.request.user, form.cleaned_data["email"], url_para
-        ):
-            messages.success(
-                self.request,
-                _("Le enviamos un enlace a su correo nuevo. Sígalo en las próximas 24 horas."),
-            )
-        else:
-            messages.error(self.request, _("No pudimos enviar el correo. Intente más tarde."))
+        nuevo = form.cleaned_data["email"]
+        _avisar_envio(
+            self.request,
+            flows.solicitar_cambio_de_correo(self.request.user, nuevo, url_para),
+            _("Le enviamos un enlace a su correo nuevo. Sígalo en las próximas 24 horas."),
+        )
         return redirect("registro:mi_oficina")
 
 
