@@ -35,8 +35,6 @@ logger = logging.getLogger(__name__)
 
 TOPE_CONTEO = 10_000
 
-# A whole CURP: the same shape registro.curp checks (its check digit is not needed to find it).
-_CURP = re.compile(r"[A-Z]{4}[0-9]{6}[HMX][A-Z]{5}[A-Z0-9][0-9]")
 # The start of a CURP: four letters and at least one digit of the birth date. Names have no
 # digits, so this never takes a name away from the name search.
 _INICIO_DE_CURP = re.compile(r"[A-Z]{4}[0-9][A-Z0-9]{0,16}")
@@ -69,7 +67,8 @@ def interpretar_busqueda(texto: str) -> tuple[str, str]:
     clave = curp.normalizar(texto)
     if not clave:
         return "", ""
-    if len(clave) == curp.LONGITUD and _CURP.fullmatch(clave):
+    # A whole CURP has registro.curp's shape; its check digit is not needed to find it.
+    if len(clave) == curp.LONGITUD and curp.ESTRUCTURA.fullmatch(clave):
         return "curp", clave
     if _INICIO_DE_CURP.fullmatch(clave):
         return "inicio_curp", clave

@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -40,10 +41,11 @@ def registrar(limite: Limite, valor: str) -> int | None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [candado])
         ahora = timezone.now()  # after the lock: earlier holders' attempts are in the past
-        recientes = Intento.objects.filter(clave=clave, momento__gt=ahora - limite.ventana)
-        momentos = list(recientes.order_by("momento").values_list("momento", flat=True)[:1])
-        if recientes.count() >= limite.maximo:
-            espera = (momentos[0] + limite.ventana - ahora).total_seconds()
+        recientes = Intento.objects.filter(
+            clave=clave, momento__gt=ahora - limite.ventana
+        ).aggregate(cuantos=Count("id"), primero=Min("momento"))
+        if recientes["cuantos"] >= limite.maximo:
+            espera = (recientes["primero"] + limite.ventana - ahora).total_seconds()
             return min(max(1, math.ceil(espera)), int(limite.ventana.total_seconds()))
         Intento.objects.create(clave=clave, momento=ahora)
     return None

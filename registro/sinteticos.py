@@ -71,12 +71,11 @@ APELLIDOS_FICTICIOS = [
 PRIMER_DIA = datetime.date(1940, 1, 1)
 ULTIMO_DIA = datetime.date(2008, 12, 31)
 ENTIDADES = sorted(curp.ENTIDADES)
-_VALORES = {c: i for i, c in enumerate("0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ")}
 
 
 def _peso(texto: str, desde: int) -> int:
     """Contribution of ``texto`` at position ``desde`` to the check-digit sum."""
-    return sum(_VALORES[c] * (18 - (desde + i)) for i, c in enumerate(texto))
+    return sum(curp.PESOS[desde + i][c] for i, c in enumerate(texto))
 
 
 def _claves_de_nombre() -> list[tuple[str, str, str, int, str]]:
