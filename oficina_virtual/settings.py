@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "registro.sesiones.RenovacionDeSesionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -168,6 +169,7 @@ STORAGES = {
     },
 }
 
+SESSION_ENGINE = "registro.sesiones"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -269,8 +271,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 CSRF_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 60 * 60  # a session ends after one hour without requests
-SESSION_SAVE_EVERY_REQUEST = True
+# A session ends about one hour after its last request (registro.sesiones).
+SESSION_COOKIE_AGE = 60 * 60
 # SIN_HTTPS=1 only for serving production settings over plain HTTP on one's own machine
 # (make serve): no HTTPS redirect, no HSTS, cookies without the Secure flag.
 if not DEBUG and not env_bool("SIN_HTTPS", False):

@@ -48,9 +48,10 @@ class BuscarCurpView(FormView):
 
     def post(self, request, *args, **kwargs):
         clave = curp.normalizar(request.POST.get("curp", ""))[:40]
-        espera = limites.registrar(limites.BUSQUEDAS_POR_DIRECCION, cliente.direccion(request))
-        if espera is None and clave:
-            espera = limites.registrar(limites.BUSQUEDAS_POR_CURP, clave)
+        contados = [(limites.BUSQUEDAS_POR_DIRECCION, cliente.direccion(request))]
+        if clave:
+            contados.append((limites.BUSQUEDAS_POR_CURP, clave))
+        espera = limites.registrar(*contados)
         if espera is not None:
             minutos = max(1, math.ceil(espera / 60))
             respuesta = render(

@@ -1,5 +1,6 @@
 """Abuse and faults: look-up limits, lockout, password rules, production settings, 503."""
 
+import datetime
 import http.cookiejar
 import logging
 import os
@@ -16,13 +17,16 @@ import pytest
 from captcha.models import CaptchaStore
 from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from registro import reto_captcha
+from registro import reto_captcha, sesiones
 from registro.models import Intento, Usuario
+from registro.sesiones import RenovacionDeSesionMiddleware, SessionStore
 
 from .conftest import CONTRASENA, respuesta_captcha
 
@@ -52,6 +56,19 @@ def test_la_busqueda_de_curp_se_limita_por_curp(client, derechohabiente):
     for n in range(10):
         client.post(PASO_1, {"curp": derechohabiente.curp}, REMOTE_ADDR=f"10.2.0.{n}")
     respuesta = client.post(PASO_1, {"curp": derechohabiente.curp}, REMOTE_ADDR="10.2.1.1")
+    assert respuesta.status_code == 429
+
+
+def test_un_intento_detenido_por_la_direccion_no_cuenta_contra_la_curp(client, derechohabiente):
+    # Someone limited at their own address cannot go on using up another person's CURP.
+    for n in range(25):
+        client.post(
+            PASO_1, {"curp": derechohabiente.curp if n >= 10 else f"X{n}"}, REMOTE_ADDR="10.4.4.4"
+        )
+    for n in range(10):
+        respuesta = client.post(PASO_1, {"curp": derechohabiente.curp}, REMOTE_ADDR=f"10.5.0.{n}")
+        assert respuesta.status_code == 302
+    respuesta = client.post(PASO_1, {"curp": derechohabiente.curp}, REMOTE_ADDR="10.5.1.1")
     assert respuesta.status_code == 429
 
 
@@ -293,7 +310,43 @@ def test_los_encabezados_de_seguridad_en_produccion(estaticos_de_produccion):
 def test_cookies_y_sesiones(settings):
     assert settings.SESSION_COOKIE_HTTPONLY and settings.CSRF_COOKIE_HTTPONLY
     assert settings.SESSION_COOKIE_SAMESITE == "Lax"
-    assert settings.SESSION_COOKIE_AGE == 3600 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 3600
+
+
+def test_la_sesion_se_renueva_cada_cinco_minutos_no_en_cada_pagina(client, cuenta):
+    client.force_login(cuenta)
+    mi_oficina = reverse("registro:mi_oficina")
+    client.get(mi_oficina)
+    vence = Session.objects.get().expire_date
+    client.get(mi_oficina)
+    assert Session.objects.get().expire_date == vence  # no write within 5 minutes
+    sesion = client.session
+    sesion[RenovacionDeSesionMiddleware.MARCA] -= 6 * 60
+    sesion.save()
+    Session.objects.update(expire_date=vence)
+    client.get(mi_oficina)
+    assert Session.objects.get().expire_date > vence
+    assert client.get(mi_oficina).status_code == 200
+
+
+def test_una_sesion_vencida_no_abre_otra(client, cuenta):
+    client.force_login(cuenta)
+    Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    assert client.get(reverse("registro:mi_oficina")).status_code == 302
+    assert Session.objects.filter(expire_date__gt=timezone.now()).count() == 0
+
+
+def test_una_clave_de_sesion_repetida_no_pisa_la_de_otra_persona(monkeypatch):
+    ajena = SessionStore()
+    ajena["de"] = "otra persona"
+    ajena.create()
+    claves = iter([ajena.session_key, "n" * 32])
+    monkeypatch.setattr(sesiones, "get_random_string", lambda *args: next(claves))
+    nueva = SessionStore()
+    nueva["de"] = "yo"
+    nueva.save()
+    assert nueva.session_key == "n" * 32
+    assert SessionStore(ajena.session_key).load()["de"] == "otra persona"
 
 
 def test_ninguna_pagina_lleva_estilos_ni_scripts_en_linea(client):
