@@ -18,6 +18,7 @@ from . import busqueda, cliente, curp, flows, limites, menu
 from .forms import BusquedaCurpForm, RegistroUsuarioForm
 from .mensajes import BUSQUE_PRIMERO, CORREO_NO_ENVIADO
 from .models import Derechohabiente
+from .paginas_en_memoria import en_memoria
 from .views_cuenta import url_absoluta
 
 # Session keys. The CURP found in step 1 never travels through the step 2 form.
@@ -25,10 +26,12 @@ CURP_ENCONTRADA = "registro_curp"
 USUARIO_CREADO = "registro_usuario_creado"
 
 
+@method_decorator(en_memoria, name="get")
 class PortalView(TemplateView):
     template_name = "portal/inicio.html"
 
 
+@method_decorator(en_memoria, name="get")
 class OficinaVirtualView(TemplateView):
     template_name = "oficina/inicio.html"
 
@@ -40,6 +43,7 @@ def no_disponible(request, seccion: str):
     return render(request, "portal/no_disponible.html", {"titulo": menu.NO_DISPONIBLES[seccion]})
 
 
+@method_decorator(en_memoria, name="get")
 class BuscarCurpView(FormView):
     """Registro, step 1: CURP and "Buscar"; look-ups are limited per address and per CURP."""
 
