@@ -180,6 +180,8 @@ CAPTCHA_LENGTH = 5
 CAPTCHA_FONT_SIZE = 46
 CAPTCHA_IMAGE_SIZE = (240, 80)
 CAPTCHA_TIMEOUT = 10  # minutes
+CAPTCHA_NOISE_FUNCTIONS = ("captcha.helpers.noise_arcs", "registro.reto_captcha.ruido_de_puntos")
+CAPTCHA_FILTER_FUNCTIONS = ("captcha.helpers.post_smooth", "registro.reto_captcha.en_grises")
 
 # Until an institution deploys it under its own name, every page says it is a replica.
 AVISO_REPLICA = env_bool("AVISO_REPLICA", True)

@@ -1,7 +1,11 @@
+from io import BytesIO
+
 import pytest
+from captcha.models import CaptchaStore
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError
 from django.urls import reverse
+from PIL import Image
 
 from registro import flows
 from registro.models import Usuario
@@ -301,3 +305,16 @@ def test_los_datos_derivados_de_la_curp_se_guardan(crear_derechohabiente):
     assert dh.sexo == dh.curp[10] and dh.entidad == "DF"
     assert dh.fecha_nacimiento.strftime("%y%m%d") == dh.curp[4:10]
     assert dh.clave_nombre == "ÑANDU MARIA JOSE"
+
+
+def test_la_imagen_del_captcha_es_la_misma_para_una_clave_y_otra_para_otra(client, db):
+    una, otra = CaptchaStore.generate_key(), CaptchaStore.generate_key()
+    imagen = client.get(f"/captcha/image/{una}/")
+    assert imagen["Content-Type"] == "image/png"
+    assert imagen.content == client.get(f"/captcha/image/{una}/").content
+    assert imagen.content != client.get(f"/captcha/image/{otra}/").content
+    dibujo = Image.open(BytesIO(imagen.content))
+    assert dibujo.size == (240, 80)
+    # Dark letters and dots on white: some dots, mostly white.
+    oscuros = sum(1 for valor in dibujo.convert("L").getdata() if valor < 128)
+    assert 0.05 < oscuros / (240 * 80) < 0.5
