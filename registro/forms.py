@@ -11,7 +11,6 @@ from django.contrib.auth.forms import (
 )
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -42,18 +41,13 @@ class BusquedaCurpForm(forms.Form):
 
     def clean_curp(self) -> str:
         valor = curp.validar(self.cleaned_data["curp"])
-        # An account from the previous Oficina Virtual does not count: it is replaced.
-        vigente = Usuario.objects.filter(derechohabiente=OuterRef("pk"), de_version_anterior=False)
-        self.derechohabiente = (
-            Derechohabiente.objects.filter(curp=valor)
-            .annotate(tiene_cuenta=Exists(vigente))
-            .first()
-        )
-        if self.derechohabiente is None:
+        situacion = Derechohabiente.objects.situacion_para_registro(valor)
+        if situacion is None:
             raise ValidationError(CURP_NO_REGISTRADA, code="curp_no_registrada")
-        if not self.derechohabiente.vigente:
+        vigente, tiene_cuenta = situacion
+        if not vigente:
             raise ValidationError(CURP_NO_VIGENTE, code="curp_no_vigente")
-        if self.derechohabiente.tiene_cuenta:
+        if tiene_cuenta:
             raise ValidationError(CURP_CON_CUENTA, code="curp_con_cuenta")
         return valor
 
