@@ -1,5 +1,6 @@
 """Abuse and faults: look-up limits, lockout, password rules, production settings, 503."""
 
+import base64
 import datetime
 import http.cookiejar
 import logging
@@ -340,12 +341,14 @@ def test_una_clave_de_sesion_repetida_no_pisa_la_de_otra_persona(monkeypatch):
     ajena = SessionStore()
     ajena["de"] = "otra persona"
     ajena.create()
-    claves = iter([ajena.session_key, "n" * 32])
-    monkeypatch.setattr(sesiones, "get_random_string", lambda *args: next(claves))
+    # The random source gives the other person's key first, then another.
+    azar = iter([base64.b32decode(ajena.session_key.upper()), bytes(20)])
+    monkeypatch.setattr(sesiones.secrets, "token_bytes", lambda n: next(azar))
     nueva = SessionStore()
     nueva["de"] = "yo"
     nueva.save()
-    assert nueva.session_key == "n" * 32
+    assert nueva.session_key == "a" * 32
+    assert SessionStore(nueva.session_key).load()["de"] == "yo"
     assert SessionStore(ajena.session_key).load()["de"] == "otra persona"
 
 
