@@ -12,7 +12,7 @@ CON_BD := scripts/con-basedatos.sh
 
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: run serve test lint format mensajes bench bench-registro db-stop db-reset
+.PHONY: run serve test lint format mensajes bench bench-trabajadores bench-registro db-stop db-reset
 
 $(INSTALADO): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,9 +47,18 @@ test: $(INSTALADO) $(AXE)
 	$(CON_BD) $(PY) -m pytest
 
 # The production server under load beside a bare Django view and nginx (docs/performance.md).
-bench: $(INSTALADO)
+$(VENV)/.instalado-bench: $(INSTALADO) requirements-bench.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	@touch $@
+
+bench: $(VENV)/.instalado-bench
 	@scripts/instalar-paquetes-sistema.sh wrk nginx
 	$(CON_BD) $(PY) bench/servicio.py
+
+# Which gunicorn worker class and how many (docs/performance.md).
+bench-trabajadores: $(VENV)/.instalado-bench
+	@scripts/instalar-paquetes-sistema.sh wrk
+	N_REGISTRO=$${N_REGISTRO:-30000} $(CON_BD) $(PY) bench/trabajadores.py
 
 # The registry at national scale (N rows, 14 million by default): see docs/performance.md.
 bench-registro: $(INSTALADO)
