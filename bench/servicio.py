@@ -10,6 +10,7 @@ alone. All traffic stays on 127.0.0.1.
 """
 
 import csv
+import http.cookiejar
 import multiprocessing
 import os
 import re
@@ -91,14 +92,19 @@ print("\\n".join(CaptchaStore.generate_key() for _ in range(500)))
     # The first row has the login account. The look-ups draw from 20,000 CURPs, so that the
     # per-CURP limit (10 in 10 minutes) is never what answers; the registrations use others.
     curps = [linea.split(",")[0] for linea in registro.read_text().splitlines()[2:]]
-    (carpeta / "para-registrarse.txt").write_text("\n".join(curps[20000:]))
+    (carpeta / "para-registrarse.txt").write_text("\n".join(curps[20000:-1]))
     registradas = set(curps)
     no_encontradas = [
         linea.split(",")[0]
         for linea in otros.read_text().splitlines()[1:]
         if linea.split(",")[0] not in registradas
     ]
-    return {"captchas": claves, "encontradas": curps[:20000], "no_encontradas": no_encontradas}
+    return {
+        "captchas": claves,
+        "encontradas": curps[:20000],
+        "no_encontradas": no_encontradas,
+        "para_paso_2": curps[-1],
+    }
 
 
 def iniciar_gunicorn(entorno: dict, puerto: int, **extra) -> subprocess.Popen:
@@ -171,12 +177,24 @@ end
 """
 
 
-def lua_get(rutas: list[str]) -> str:
+def lua_get(rutas: list[str], galletas: str = "") -> str:
     tabla = ",".join(f'"{r}"' for r in rutas)
     return f"""
 local rutas = {{{tabla}}}
+wrk.headers["Cookie"] = "{galletas}"
 request = function() return wrk.format("GET", rutas[math.random(#rutas)]) end
 """
+
+
+def sesion_en_paso_2(servidor: str, clave: str) -> str:
+    """The cookies of a person who has just found their CURP: step 2 is theirs to load."""
+    galletas = http.cookiejar.CookieJar()
+    navegador = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(galletas))
+    pagina = navegador.open(servidor + "/oficina-virtual/registro/").read().decode()
+    ficha = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', pagina).group(1)
+    datos = urllib.parse.urlencode({"csrfmiddlewaretoken": ficha, "curp": clave}).encode()
+    navegador.open(servidor + "/oficina-virtual/registro/", datos)
+    return "; ".join(f"{galleta.name}={galleta.value}" for galleta in galletas)
 
 
 def wrk(url: str, script: str | None = None, carpeta: Path | None = None) -> dict:
@@ -317,6 +335,14 @@ def main():
             "paso 1: CURP no registrada (POST)": wrk(
                 servidor,
                 lua_post("/oficina-virtual/registro/", {}, "curp", datos["no_encontradas"], ficha),
+                carpeta,
+            ),
+            "paso 2: formulario con captcha nuevo (GET)": wrk(
+                servidor,
+                lua_get(
+                    ["/oficina-virtual/registro/usuario/"],
+                    sesion_en_paso_2(servidor, datos["para_paso_2"]),
+                ),
                 carpeta,
             ),
             "imagen del captcha": wrk(
