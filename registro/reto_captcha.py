@@ -33,5 +33,10 @@ def ruido_de_puntos(draw, image):
 
 
 def en_grises(image):
-    """The image is dark on white: grey levels keep all of it, in a third of the bytes."""
-    return image.convert("L")
+    """The image is dark on white: grey levels keep all of it, in a third of the bytes.
+    And zlib's fastest level: its default spent three times as long on 8 % fewer bytes.
+    (The library saves with no options; Pillow keeps an image's own encoderinfo over
+    save()'s defaults.)"""
+    gris = image.convert("L")
+    gris.encoderinfo = {"compress_level": 1}
+    return gris
