@@ -186,6 +186,13 @@ request = function() return wrk.format("GET", rutas[math.random(#rutas)]) end
 """
 
 
+def con_pausa(guion: str, milisegundos: int) -> str:
+    """Each connection waits this long after each answer: CONEXIONES people each asking
+    about 1000/milisegundos times a second, rather than a saturating load. wrk leaves the
+    pause out of the latency."""
+    return guion + f"\nfunction delay() return {milisegundos} end\n"
+
+
 def sesion_en_paso_2(servidor: str, clave: str) -> str:
     """The cookies of a person who has just found their CURP: step 2 is theirs to load."""
     galletas = http.cookiejar.CookieJar()
@@ -330,6 +337,19 @@ def main():
             "paso 1: CURP encontrada (POST)": wrk(
                 servidor,
                 lua_post("/oficina-virtual/registro/", {}, "curp", datos["encontradas"], ficha),
+                carpeta,
+            ),
+            "paso 1: página de la CURP, a 10 req/s por conexión (GET)": wrk(
+                servidor,
+                con_pausa(lua_get(["/oficina-virtual/registro/"]), 100),
+                carpeta,
+            ),
+            "paso 1: CURP encontrada, a 10 req/s por conexión (POST)": wrk(
+                servidor,
+                con_pausa(
+                    lua_post("/oficina-virtual/registro/", {}, "curp", datos["encontradas"], ficha),
+                    100,
+                ),
                 carpeta,
             ),
             "paso 1: CURP no registrada (POST)": wrk(
