@@ -14,10 +14,11 @@ import csv
 import datetime
 import io
 import logging
+import math
 import re
 
 from django.contrib import admin
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.db import connections
 from django.db.models import Exists, F, Lookup, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Lower
@@ -183,6 +184,21 @@ class PaginadorEstimado(Paginator):
         if contadas > self.tope:
             self.conteo_con_tope = True
         return contadas
+
+    @cached_property
+    def num_pages(self) -> int:
+        # A page is an OFFSET: page 100,000 of the name index would read ten million rows
+        # to skip them. The list stops after ``tope`` rows; a search or a filter narrows it.
+        return min(super().num_pages, max(1, math.ceil(self.tope / self.per_page)))
+
+    def validate_number(self, number) -> int:
+        """A page past the last one shown is the last one, not an error page."""
+        try:
+            return super().validate_number(number)
+        except EmptyPage:
+            if int(number) > self.num_pages:
+                return self.num_pages
+            raise
 
     @property
     def conteo_aproximado(self) -> bool:

@@ -95,7 +95,17 @@ class Derechohabiente(models.Model):
                 violation_error_message=_("Ya existe un derechohabiente con esta CURP."),
             )
         ]
-        indexes = [models.Index(fields=["clave_nombre"], name="derechohabiente_clave_nombre")]
+        indexes = [
+            models.Index(fields=["clave_nombre"], name="derechohabiente_clave_nombre"),
+            # Admin's filters by tipo and vigente, in name order. Only the rows off the
+            # default (trabajador, vigente) are indexed: a filter for a rare value would
+            # otherwise read the whole registry to find it has none.
+            models.Index(
+                fields=["tipo", "clave_nombre"],
+                condition=~Q(tipo="trabajador") | Q(vigente=False),
+                name="derechohabiente_fuera_de_comun",
+            ),
+        ]
         permissions = [("exportar_derechohabiente", _("Puede exportar derechohabientes a CSV"))]
 
     def __str__(self) -> str:

@@ -552,6 +552,8 @@ LISTAS = {
     "inicio-de-curp": (DERECHOHABIENTES, {"q": "<curp10>"}, "derechohabiente"),
     "inicio-del-nombre": (DERECHOHABIENTES, {"q": "ejemplo pru"}, "derechohabientes"),
     "con-cuenta": (DERECHOHABIENTES, {"cuenta": "con"}, f"más de {TOPE_CONTEO:,}"),
+    "pensionados": (DERECHOHABIENTES, {"tipo__exact": "pensionado"}, "derechohabiente"),
+    "no-vigentes": (DERECHOHABIENTES, {"vigente__exact": "0"}, "derechohabiente"),
     "cuentas": (CUENTAS, {}, "aprox. "),
     "cuentas-curp": (CUENTAS, {"q": "<curp>"}, "1 cuenta de usuario"),
     "cuentas-usuario": (CUENTAS, {"q": "ANA.CUENTA"}, "1 cuenta de usuario"),
@@ -595,6 +597,8 @@ def test_la_lista_no_cuenta_toda_la_tabla(jefa, personas, nombre):
         "curp",
         "inicio-de-curp",
         "inicio-del-nombre",
+        "pensionados",
+        "no-vigentes",
         "cuentas-curp",
         "cuentas-usuario",
         "cuentas-correo",
@@ -623,3 +627,17 @@ def test_la_lista_sin_filtro_tiene_paginas(jefa, personas):
     assert claves == sorted(claves)
     assert primera.paginator.conteo_estimado
     assert primera.paginator.count >= SINTETICOS * 0.9
+
+
+def test_la_lista_no_salta_hasta_paginas_que_leerian_millones(jefa, personas):
+    # 20,000 rows at 100 per page: pages past 10,000 rows would be a costly OFFSET.
+    with CaptureQueriesContext(connection) as consultas:
+        respuesta = lista(jefa, DERECHOHABIENTES, p="150")
+    assert respuesta.status_code == 200
+    cl = respuesta.context["cl"]
+    assert cl.paginator.num_pages == TOPE_CONTEO // cl.list_per_page
+    desplazamientos = [
+        int(n) for n in re.findall(r"OFFSET (\d+)", " ".join(c["sql"] for c in consultas))
+    ]
+    assert desplazamientos and max(desplazamientos) < TOPE_CONTEO
+    assert len(cl.result_list) == cl.list_per_page
