@@ -6,7 +6,8 @@ Into a database of its own (<DATABASE_URL name>_bench, dropped and created anew)
 generates N synthetic derechohabientes, copies the file into an unindexed table with a bare
 COPY (the limit), imports it with importar_derechohabientes (validation and indexes
 included), re-imports it (nothing changes), times CURP look-ups in the database and prints
-the EXPLAIN of every query the CURP step issues. Figures go to docs/performance.md by hand.
+the EXPLAIN of every query the CURP step and the admin pages issue. Figures go to
+docs/performance.md by hand.
 """
 
 import os
@@ -107,7 +108,56 @@ def main():
         for consulta in consultas.captured_queries:
             cursor.execute("EXPLAIN " + consulta["sql"])
             print("\n" + consulta["sql"] + "\n" + "\n".join(f[0] for f in cursor.fetchall()))
+    explicar_admin(muestra)
     archivo.unlink()
+
+
+def explicar_admin(muestra: list[str]):
+    """Every registry query of each admin page staff use, with EXPLAIN ANALYZE: the plan's
+    top, its time, and whether it reads the registry sequentially."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from registro.models import Derechohabiente
+
+    personal = get_user_model().objects.create_superuser("bench.admin", "admin@x.example", None)
+    navegador = Client(HTTP_HOST="localhost")
+    navegador.force_login(personal)
+    uno = Derechohabiente.objects.get(curp=muestra[0])
+    lista = "/admin/registro/derechohabiente/"
+    paginas = {
+        "lista, primera página": lista,
+        "lista, página 1000": lista + "?p=1000",
+        "búsqueda por CURP exacta": f"{lista}?q={uno.curp}",
+        "búsqueda por inicio del nombre": f"{lista}?q={uno.clave_nombre[:10].replace(' ', '+')}",
+        "filtro tipo = pensionado": lista + "?tipo__exact=pensionado",
+        "filtro no vigentes": lista + "?vigente__exact=0",
+        "filtro con cuenta": lista + "?cuenta=con",
+        "filtro sin cuenta": lista + "?cuenta=sin",
+        "ficha de un derechohabiente": f"{lista}{uno.pk}/change/",
+        "cuentas: búsqueda por CURP": f"/admin/registro/usuario/?q={uno.curp}",
+    }
+    print("\nAdmin a esta escala (EXPLAIN ANALYZE de cada consulta al registro):")
+    for nombre, url in paginas.items():
+        with CaptureQueriesContext(connection) as consultas:
+            inicio = time.monotonic()
+            respuesta = navegador.get(url)
+            milisegundos = (time.monotonic() - inicio) * 1000
+        print(f"\n{nombre}: HTTP {respuesta.status_code}, {milisegundos:,.0f} ms la página")
+        for consulta in consultas.captured_queries:
+            sql = consulta["sql"]
+            if not sql.startswith("SELECT") or "registro_derechohabiente" not in sql:
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+                plan = [fila[0] for fila in cursor.fetchall()]
+            secuencial = any("Seq Scan on registro_derechohabiente" in linea for linea in plan)
+            tiempo = next(linea for linea in plan if linea.startswith("Execution Time"))
+            print(f"  {sql[:110]}…")
+            print(f"    {plan[0].strip()[:110]}")
+            print(f"    {tiempo}{' — LECTURA SECUENCIAL DEL REGISTRO' if secuencial else ''}")
 
 
 if __name__ == "__main__":
