@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from . import curp
@@ -327,6 +327,40 @@ def _indices(conexion, *, quitar: bool) -> None:
             (editor.remove_index if quitar else editor.add_index)(Derechohabiente, indice)
 
 
+def _quitar_repetidas(cursor, resultado: Resultado) -> None:
+    """Remove from the staging table every repetition of a CURP and report it."""
+    inicio = time.monotonic()
+    cursor.execute(_REPETIDAS)
+    for linea, clave, primera in cursor.fetchall():
+        resultado.errores.append(
+            (linea, clave, f"CURP {clave} repetida (ya aparece en la línea {primera})")
+        )
+    resultado.errores.sort()
+    resultado.segundos["repetidas"] = time.monotonic() - inicio
+
+
+def _primera_carga(cursor, resultado: Resultado, *, omitir_errores: bool) -> None:
+    """Into an empty registry: insert, then build the indexes once (a sort instead of 14
+    million index insertions). If the unique index refuses a repeated CURP, the attempt is
+    undone and the repetitions are found and reported, as for any other load."""
+    _indices(connection, quitar=True)
+    try:
+        with transaction.atomic():
+            _insertar_e_indexar(cursor, resultado)
+    except IntegrityError:
+        _quitar_repetidas(cursor, resultado)
+        if not omitir_errores:
+            raise ArchivoConErrores(resultado) from None
+        _insertar_e_indexar(cursor, resultado)
+
+
+def _insertar_e_indexar(cursor, resultado: Resultado) -> None:
+    cursor.execute(_upsert(resultado.columnas, tabla_vacia=True), {"ahora": timezone.now()})
+    resultado.nuevos, resultado.actualizados = cursor.fetchone()
+    _indices(connection, quitar=False)
+    cursor.execute("ANALYZE registro_derechohabiente")
+
+
 def importar(
     ruta: Path, *, omitir_errores: bool = False, avance: Callable[[int], None] = lambda n: None
 ) -> Resultado:
@@ -350,31 +384,26 @@ def importar(
             raise
         resultado.segundos["lectura, validación y COPY"] = time.monotonic() - inicio
 
-        inicio = time.monotonic()
-        cursor.execute(_REPETIDAS)
-        for linea, clave, primera in cursor.fetchall():
-            resultado.errores.append(
-                (linea, clave, f"CURP {clave} repetida (ya aparece en la línea {primera})")
-            )
-        resultado.errores.sort()
-        resultado.segundos["repetidas"] = time.monotonic() - inicio
+        # A CURP twice in the file must be reported, not written twice. On a first load of a
+        # clean file the unique index, built anyway, is what finds out (see _primera_carga);
+        # otherwise the staging table is searched for them first.
+        vacia = not Derechohabiente.objects.exists()
+        if not vacia or resultado.errores:
+            _quitar_repetidas(cursor, resultado)
         if resultado.errores and not omitir_errores:
             raise ArchivoConErrores(resultado)
 
         inicio = time.monotonic()
         cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
         cursor.execute("SET LOCAL work_mem = '256MB'")
-        vacia = not Derechohabiente.objects.exists()
-        if vacia:  # a first load: build the indexes once at the end instead of row by row
-            _indices(connection, quitar=True)
+        if vacia:
+            _primera_carga(cursor, resultado, omitir_errores=omitir_errores)
         else:
             cursor.execute(_sin_cambios(resultado.columnas))
-        sql = _upsert(resultado.columnas, tabla_vacia=vacia)
-        cursor.execute(sql, {"ahora": timezone.now()})
-        resultado.nuevos, resultado.actualizados = cursor.fetchone()
-        if vacia:
-            _indices(connection, quitar=False)
-            cursor.execute("ANALYZE registro_derechohabiente")
+            cursor.execute(
+                _upsert(resultado.columnas, tabla_vacia=False), {"ahora": timezone.now()}
+            )
+            resultado.nuevos, resultado.actualizados = cursor.fetchone()
         validas = resultado.leidas - len(resultado.errores)
         resultado.sin_cambios = validas - resultado.nuevos - resultado.actualizados
         resultado.segundos["inserción y actualización"] = time.monotonic() - inicio

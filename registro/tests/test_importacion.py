@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import IntegrityError, transaction
 
 from registro import curp, sinteticos
 from registro.models import Derechohabiente
@@ -243,6 +244,37 @@ def test_omitir_errores_importa_las_filas_buenas_e_informa_las_malas(archivo_con
         "Importación terminada: 2 nuevos, 1 actualizados, 0 sin cambios, "
         "4 filas omitidas por errores." in salida
     )
+
+
+@pytest.fixture
+def primera_carga_con_una_repetida(tmp_path, filas):
+    """An empty registry and a file whose only fault is a CURP written twice."""
+    a, b = filas[:2]
+    return escribir(tmp_path, [ENCABEZADO, linea(a), linea(b), linea({**a, "nombre": "Otra"})])
+
+
+def test_en_la_primera_carga_una_curp_repetida_se_informa_y_no_se_escribe_nada(
+    primera_carga_con_una_repetida, filas
+):
+    mensaje, errores = importar_con_error(primera_carga_con_una_repetida)
+    assert "No se importó nada" in mensaje
+    assert lineas_de(errores) == [
+        f"línea 4: CURP {filas[0]['curp']} repetida (ya aparece en la línea 2)"
+    ]
+    assert en_la_base() == {}
+
+
+def test_en_la_primera_carga_omitir_errores_guarda_la_primera_y_la_curp_sigue_unica(
+    primera_carga_con_una_repetida, filas
+):
+    importar(primera_carga_con_una_repetida, "--omitir-errores")
+    a, b = filas[:2]
+    assert en_la_base() == {
+        a["curp"]: (a["nombre"], a["primer_apellido"], a["segundo_apellido"]),
+        b["curp"]: (b["nombre"], b["primer_apellido"], b["segundo_apellido"]),
+    }
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Derechohabiente.objects.create(curp=a["curp"], nombre="X", primer_apellido="Y")
 
 
 @pytest.mark.parametrize(
