@@ -86,9 +86,11 @@ Usuario.objects.create_user("bench.usuario", "bench@correo.example", {CONTRASENA
     derechohabiente=dh, correo_confirmado_en=timezone.now())
 print("\\n".join(CaptchaStore.generate_key() for _ in range(500)))
 """
-    claves = ejecutar(
+    salida = ejecutar(
         *python, "shell", "-c", codigo, env=entorno, capture_output=True, text=True
-    ).stdout.split()
+    ).stdout
+    # Only the keys: Django 5.2's shell also prints how many objects it imported.
+    claves = re.findall(r"\b[0-9a-f]{40}\b", salida)
     # The first row has the login account. The look-ups draw from 20,000 CURPs, so that the
     # per-CURP limit (10 in 10 minutes) is never what answers; the registrations use others.
     curps = [linea.split(",")[0] for linea in registro.read_text().splitlines()[2:]]
