@@ -157,6 +157,15 @@ http {{ access_log off; server {{ listen 127.0.0.1:{puerto}; root {sitio}; }} }}
     return proceso
 
 
+# wrk's Lua does not seed its generator: both threads, and every run, would draw the same
+# addresses and CURPs, and meet the look-up limits after a few runs. Each thread seeds its own.
+_SEMILLA_POR_HILO = """
+local hilos = 0
+function setup(hilo) hilos = hilos + 1; hilo:set("numero", hilos) end
+function init(args) math.randomseed(os.time() * 100 + numero) end
+"""
+
+
 def lua_post(ruta: str, fijos: dict, campo: str, valores: list[str], ficha) -> str:
     """A wrk script that POSTs ``ruta`` with ``campo`` taken at random from ``valores`` and
     a random client address (behind one trusted proxy), so that the look-up limits per
@@ -164,7 +173,9 @@ def lua_post(ruta: str, fijos: dict, campo: str, valores: list[str], ficha) -> s
     cookie, token = ficha
     tabla = ",".join(f'"{v}"' for v in valores)
     cuerpo = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **fijos})
-    return f"""
+    return (
+        _SEMILLA_POR_HILO
+        + f"""
 local valores = {{{tabla}}}
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -177,15 +188,19 @@ request = function()
   return wrk.format(nil, "{ruta}", nil, cuerpo)
 end
 """
+    )
 
 
 def lua_get(rutas: list[str], galletas: str = "") -> str:
     tabla = ",".join(f'"{r}"' for r in rutas)
-    return f"""
+    return (
+        _SEMILLA_POR_HILO
+        + f"""
 local rutas = {{{tabla}}}
 wrk.headers["Cookie"] = "{galletas}"
 request = function() return wrk.format("GET", rutas[math.random(#rutas)]) end
 """
+    )
 
 
 def con_pausa(guion: str, milisegundos: int) -> str:
