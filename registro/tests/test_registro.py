@@ -3,7 +3,8 @@ from io import BytesIO
 import pytest
 from captcha.models import CaptchaStore
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
@@ -318,3 +319,26 @@ def test_la_imagen_del_captcha_es_la_misma_para_una_clave_y_otra_para_otra(clien
     # Dark letters and dots on white: some dots, mostly white.
     oscuros = sum(1 for valor in dibujo.convert("L").getdata() if valor < 128)
     assert 0.05 < oscuros / (240 * 80) < 0.5
+
+
+def test_crear_usuario_no_recorre_todos_los_captchas_vigentes(cliente_en_paso_2, datos_registro):
+    # In a surge the table holds every challenge of the last 10 minutes; the library deletes
+    # the expired ones on every "Crear usuario".
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO captcha_captchastore (challenge, response, hashkey, expiration) "
+            "SELECT 'ABCDE', 'abcde', md5(g::text), now() + interval '10 minutes' "
+            "FROM generate_series(1, 20000) AS g; ANALYZE captcha_captchastore"
+        )
+    with CaptureQueriesContext(connection) as consultas:
+        respuesta = cliente_en_paso_2.post(reverse("registro:usuario"), datos_registro())
+    assert respuesta.status_code == 302
+    (borrado,) = [
+        c["sql"]
+        for c in consultas
+        if c["sql"].startswith('DELETE FROM "captcha') and "expiration" in c["sql"]
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + borrado)
+        plan = "\n".join(fila[0] for fila in cursor.fetchall())
+    assert "Seq Scan" not in plan, plan
