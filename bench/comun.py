@@ -1,6 +1,7 @@
-"""What both benchmarks share: a database of their own, new for each run."""
+"""What the benchmarks share: a database of their own, new for each run; reading a form."""
 
 import os
+import re
 
 import dj_database_url
 import psycopg2
@@ -19,3 +20,8 @@ def base_de_datos_propia(sufijo: str) -> str:
         cursor.execute(f'CREATE DATABASE "{nombre}"')
     admin.close()
     return os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + nombre
+
+
+def ficha_csrf(html: str) -> str:
+    """The CSRF token a page's form carries."""
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)

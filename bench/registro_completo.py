@@ -11,19 +11,21 @@ import itertools
 import os
 import random
 import re
+import sys
+from pathlib import Path
 
 import dj_database_url
 import psycopg2
 from locust import HttpUser, constant, task
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.comun import ficha_csrf  # noqa: E402
+
 CONTRASENA = "Clave de prueba 2026"
 _CURPS = iter(open(os.environ["BENCH_CURPS"]).read().split())
 _NUMERO = itertools.count()
 _BASE = dj_database_url.parse(os.environ["DATABASE_URL"])
-
-
-def _ficha(html: str) -> str:
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
 
 
 class Derechohabiente(HttpUser):
@@ -48,7 +50,7 @@ class Derechohabiente(HttpUser):
         paso_1 = self.client.get("/oficina-virtual/registro/", name="1 paso 1 (GET)")
         with self.client.post(
             "/oficina-virtual/registro/",
-            {"csrfmiddlewaretoken": _ficha(paso_1.text), "curp": next(_CURPS)},
+            {"csrfmiddlewaretoken": ficha_csrf(paso_1.text), "curp": next(_CURPS)},
             headers=direccion,
             allow_redirects=False,
             name="2 buscar CURP (POST)",
@@ -62,7 +64,7 @@ class Derechohabiente(HttpUser):
         with self.client.post(
             "/oficina-virtual/registro/usuario/",
             {
-                "csrfmiddlewaretoken": _ficha(paso_2.text),
+                "csrfmiddlewaretoken": ficha_csrf(paso_2.text),
                 "username": f"bench.{os.getpid()}.{n}",
                 "password1": CONTRASENA,
                 "password2": CONTRASENA,

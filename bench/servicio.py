@@ -30,7 +30,7 @@ BASE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oficina_virtual.settings")
 
-from bench.comun import base_de_datos_propia  # noqa: E402
+from bench.comun import base_de_datos_propia, ficha_csrf  # noqa: E402
 
 DURACION = int(os.environ.get("DURACION", "10"))
 CONEXIONES = int(os.environ.get("CONEXIONES", "32"))
@@ -215,8 +215,8 @@ def sesion_en_paso_2(servidor: str, clave: str) -> str:
     galletas = http.cookiejar.CookieJar()
     navegador = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(galletas))
     pagina = navegador.open(servidor + "/oficina-virtual/registro/").read().decode()
-    ficha = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', pagina).group(1)
-    datos = urllib.parse.urlencode({"csrfmiddlewaretoken": ficha, "curp": clave}).encode()
+    datos = {"csrfmiddlewaretoken": ficha_csrf(pagina), "curp": clave}
+    datos = urllib.parse.urlencode(datos).encode()
     navegador.open(servidor + "/oficina-virtual/registro/", datos)
     return "; ".join(f"{galleta.name}={galleta.value}" for galleta in galletas)
 
@@ -311,7 +311,7 @@ def csrf(url: str) -> tuple[str, str]:
     with urllib.request.urlopen(url) as respuesta:  # noqa: S310 - our own local server
         pagina = respuesta.read().decode()
         cookie = re.search(r"csrftoken=([^;]+)", respuesta.headers["Set-Cookie"]).group(1)
-    return cookie, re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', pagina).group(1)
+    return cookie, ficha_csrf(pagina)
 
 
 def entorno_de_bench(carpeta: Path) -> dict:

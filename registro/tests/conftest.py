@@ -19,6 +19,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CONTRASENA = "Mi Clave Ñandú 7"
 
 
+def ficha_csrf(html: str) -> str:
+    """The CSRF token a page's form carries."""
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
 def respuesta_captcha(html: str) -> dict[str, str]:
     """The captcha fields a person would fill in, answered from the captcha store."""
     clave = re.search(r'name="captcha_0" value="([0-9a-f]+)"', html).group(1)

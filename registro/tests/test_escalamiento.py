@@ -20,13 +20,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from captcha.models import CaptchaStore
 from django.conf import settings
 from django.db import connection
 
 from registro.models import Usuario
 
-from .conftest import CONTRASENA
+from .conftest import CONTRASENA, ficha_csrf, respuesta_captcha
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -59,10 +58,6 @@ class Persona:
 class _SinRedirecciones(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None  # the test follows redirects itself, to the other server
-
-
-def token(pagina: str) -> str:
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', pagina).group(1)
 
 
 @pytest.fixture
@@ -117,20 +112,18 @@ def test_una_registracion_alternando_entre_dos_servidores(dos_servidores, derech
 
     _, pagina, _ = persona.pedir(a + paso_1)
     estado, _, destino = persona.pedir(
-        b + paso_1, {"csrfmiddlewaretoken": token(pagina), "curp": derechohabiente.curp}
+        b + paso_1, {"csrfmiddlewaretoken": ficha_csrf(pagina), "curp": derechohabiente.curp}
     )
     assert (estado, destino) == (302, "/oficina-virtual/registro/usuario/")
 
     _, pagina, _ = persona.pedir(a + destino)  # the look-up made on B, read on A
-    clave = re.search(r'name="captcha_0" value="([0-9a-f]+)"', pagina).group(1)
     datos = {
-        "csrfmiddlewaretoken": token(pagina),
+        "csrfmiddlewaretoken": ficha_csrf(pagina),
         "username": "ana.dos.servidores",
         "password1": CONTRASENA,
         "password2": CONTRASENA,
         "email": "dos.servidores@correo.example",
-        "captcha_0": clave,
-        "captcha_1": CaptchaStore.objects.get(hashkey=clave).response,  # drawn by A
+        **respuesta_captcha(pagina),  # the challenge drawn by A
     }
     estado, _, destino = persona.pedir(b + destino, datos)
     assert (estado, destino) == (302, "/oficina-virtual/registro/usuario-creado/")
@@ -147,7 +140,7 @@ def test_una_registracion_alternando_entre_dos_servidores(dos_servidores, derech
     estado, _, destino = persona.pedir(
         a + "/oficina-virtual/ingresar/",
         {
-            "csrfmiddlewaretoken": token(pagina),
+            "csrfmiddlewaretoken": ficha_csrf(pagina),
             "username": "ana.dos.servidores",
             "password": CONTRASENA,
         },
@@ -166,7 +159,7 @@ def test_los_limites_y_el_bloqueo_valen_en_los_dos_servidores(dos_servidores, de
     for n in range(11):
         servidor = servidores[n % 2]
         _, pagina, _ = persona.pedir(servidor + paso_1)
-        datos = {"csrfmiddlewaretoken": token(pagina), "curp": derechohabiente.curp}
+        datos = {"csrfmiddlewaretoken": ficha_csrf(pagina), "curp": derechohabiente.curp}
         estados.append(persona.pedir(servidores[(n + 1) % 2] + paso_1, datos)[0])
     assert estados[:10] == [302] * 10 and estados[10] == 429
 
@@ -176,7 +169,7 @@ def test_los_limites_y_el_bloqueo_valen_en_los_dos_servidores(dos_servidores, de
         servidor = servidores[n % 2]
         _, pagina, _ = persona.pedir(servidor + "/oficina-virtual/ingresar/")
         datos = {
-            "csrfmiddlewaretoken": token(pagina),
+            "csrfmiddlewaretoken": ficha_csrf(pagina),
             "username": "bloqueable",
             "password": "equivocada",
         }

@@ -1,22 +1,16 @@
 """Pages kept rendered per process (registro.paginas_en_memoria) still answer each visitor."""
 
-import re
-
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from registro.mensajes import BUSQUE_PRIMERO
 
-from .conftest import CONTRASENA
+from .conftest import CONTRASENA, ficha_csrf
 
 pytestmark = pytest.mark.django_db
 
 PASO_1 = reverse("registro:curp")
-
-
-def ficha_csrf(html: str) -> str:
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
 
 
 def test_cada_visitante_recibe_su_propia_ficha_y_puede_buscar(derechohabiente):

@@ -5,7 +5,6 @@ import datetime
 import http.cookiejar
 import logging
 import os
-import re
 import subprocess
 import sys
 import unicodedata
@@ -29,7 +28,7 @@ from registro import reto_captcha, sesiones
 from registro.models import Intento, Usuario
 from registro.sesiones import RenovacionDeSesionMiddleware, SessionStore
 
-from .conftest import CONTRASENA, respuesta_captcha
+from .conftest import CONTRASENA, ficha_csrf, respuesta_captcha
 
 pytestmark = pytest.mark.django_db
 
@@ -436,8 +435,7 @@ class Navegante:
 
     def enviar(self, ruta: str, datos: dict) -> tuple[int, str]:
         _, pagina = self.pedir(ruta)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', pagina).group(1)
-        return self.pedir(ruta, {"csrfmiddlewaretoken": token, **datos})
+        return self.pedir(ruta, {"csrfmiddlewaretoken": ficha_csrf(pagina), **datos})
 
 
 def test_sin_base_de_datos_un_503_en_espanol_y_luego_sigue(
@@ -448,9 +446,8 @@ def test_sin_base_de_datos_un_503_en_espanol_y_luego_sigue(
     navegante = Navegante(live_server.url)
     navegante.enviar(PASO_1, {"curp": derechohabiente.curp})
     _, pagina = navegante.pedir(PASO_2)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', pagina).group(1)
     datos = {
-        "csrfmiddlewaretoken": token,
+        "csrfmiddlewaretoken": ficha_csrf(pagina),
         "username": "en.la.caida",
         "password1": CONTRASENA,
         "password2": CONTRASENA,
