@@ -39,7 +39,7 @@ class SessionStore(db.SessionStore):
         if self.session_key is None:
             return self.create()
         valores = {
-            "clave": self._get_or_create_session_key(),
+            "clave": self.session_key,
             "datos": self.encode(self._get_session(no_load=must_create)),
             "vence": self.get_expiry_date(),
         }
@@ -78,6 +78,6 @@ class RenovacionDeSesionMiddleware:
             return respuesta
         ahora = int(time.time())
         renovada = sesion.get(self.MARCA, 0)  # loads it; a stale cookie's key becomes None
-        if sesion.session_key and not sesion.is_empty() and ahora - renovada >= self.RENOVAR_CADA:
+        if sesion.session_key and ahora - renovada >= self.RENOVAR_CADA:
             sesion[self.MARCA] = ahora
         return respuesta
