@@ -74,10 +74,13 @@ class RenovacionDeSesionMiddleware:
     def __call__(self, request):
         respuesta = self.get_response(request)
         sesion = request.session
-        if sesion.session_key is None:  # no cookie, no session: nothing to renew
-            return respuesta
         ahora = int(time.time())
-        renovada = sesion.get(self.MARCA, 0)  # loads it; a stale cookie's key becomes None
-        if sesion.session_key and ahora - renovada >= self.RENOVAR_CADA:
+        if sesion.modified and not sesion.is_empty():
+            # Written anyway (a new session, a sign-in): the mark goes with it, so the next
+            # request does not write it again.
             sesion[self.MARCA] = ahora
+        elif sesion.session_key is not None:  # a cookie: renew it if its time has come
+            renovada = sesion.get(self.MARCA, 0)  # loads it; a stale cookie's key becomes None
+            if sesion.session_key and ahora - renovada >= self.RENOVAR_CADA:
+                sesion[self.MARCA] = ahora
         return respuesta

@@ -329,6 +329,13 @@ def test_la_sesion_se_renueva_cada_cinco_minutos_no_en_cada_pagina(client, cuent
     assert client.get(mi_oficina).status_code == 200
 
 
+def test_una_sesion_recien_creada_no_se_vuelve_a_escribir(client, derechohabiente):
+    assert client.post(PASO_1, {"curp": derechohabiente.curp}).status_code == 302
+    antes = Session.objects.values_list("session_data", "expire_date").get()
+    assert client.get(PASO_2).status_code == 200
+    assert Session.objects.values_list("session_data", "expire_date").get() == antes
+
+
 def test_una_sesion_vencida_no_abre_otra(client, cuenta):
     client.force_login(cuenta)
     Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
