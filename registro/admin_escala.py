@@ -20,9 +20,7 @@ import re
 from django.contrib import admin
 from django.core.paginator import EmptyPage, Paginator
 from django.db import connections
-from django.db.models import Exists, F, Lookup, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Lower
-from django.db.models.lookups import Exact
+from django.db.models import Exists, F, Lookup, OuterRef, Q, QuerySet, Subquery
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -30,7 +28,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import curp
-from .models import Derechohabiente, Usuario, clave_de_nombre
+from .models import Derechohabiente, Usuario, clave_de_nombre, igual_sin_mayusculas, mismo_correo
 
 logger = logging.getLogger(__name__)
 
@@ -114,11 +112,10 @@ def buscar_cuentas(queryset: QuerySet, texto: str) -> QuerySet:
     tipo, valor = interpretar_busqueda(texto)
     if not tipo:
         return queryset
-    escrito = Lower(Value(texto.strip()))
-    condicion = Q(Exact(Lower("username"), escrito))
+    escrito = texto.strip()
+    condicion = Q(igual_sin_mayusculas("username", escrito))
     if "@" in texto:
-        # The e-mail index leaves out empty addresses; saying so lets the planner use it.
-        condicion |= Q(Exact(Lower("email"), escrito)) & ~Q(email="")
+        condicion |= mismo_correo(escrito)
     personas = Derechohabiente.objects.order_by()
     if tipo == "curp":
         personas = personas.filter(curp=valor)

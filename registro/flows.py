@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from . import correo, enlaces
 from .mensajes import CORREO_DUPLICADO, CURP_CON_CUENTA, USUARIO_DUPLICADO
-from .models import Derechohabiente, Usuario, igual_sin_mayusculas
+from .models import Derechohabiente, Usuario, mismo_correo
 
 UrlPara = Callable[[str], str]
 
@@ -109,7 +109,7 @@ def recordar_usuario(curp: str, correo_: str, url_ingresar: str) -> None:
     The caller answers the same whether or not a message was sent.
     """
     usuario = Usuario.objects.filter(
-        igual_sin_mayusculas("email", correo_),
+        mismo_correo(correo_),
         derechohabiente__curp=curp,
         de_version_anterior=False,
     ).first()

@@ -23,7 +23,7 @@ from .mensajes import (
     CURP_NO_VIGENTE,
     USUARIO_DUPLICADO,
 )
-from .models import Derechohabiente, Usuario, igual_sin_mayusculas
+from .models import Derechohabiente, Usuario, igual_sin_mayusculas, mismo_correo
 
 
 class BusquedaCurpForm(forms.Form):
@@ -136,7 +136,7 @@ class RegistroUsuarioForm(UserCreationForm):
     def clean_email(self):
         email = self.cleaned_data["email"]
         otras = Usuario.objects.exclude(pk=self.instance.pk)
-        if otras.filter(igual_sin_mayusculas("email", email)).exists():
+        if otras.filter(mismo_correo(email)).exists():
             raise ValidationError(CORREO_DUPLICADO, code="unique")
         return email
 
@@ -230,7 +230,7 @@ class CambioCorreoForm(forms.Form):
         if email.lower() == self.usuario.email.lower():
             raise ValidationError(_("Ese ya es su correo electrónico."), code="igual")
         otras = Usuario.objects.exclude(pk=self.usuario.pk)
-        if otras.filter(igual_sin_mayusculas("email", email)).exists():
+        if otras.filter(mismo_correo(email)).exists():
             raise ValidationError(CORREO_DUPLICADO, code="unique")
         return email
 
@@ -259,5 +259,5 @@ class RecuperarContrasenaForm(PasswordResetForm):
     """Django's form, with the look-up by e-mail on the index of LOWER(email)."""
 
     def get_users(self, email):
-        cuentas = Usuario.objects.filter(igual_sin_mayusculas("email", email), is_active=True)
+        cuentas = Usuario.objects.filter(mismo_correo(email), is_active=True)
         return (c for c in cuentas if c.has_usable_password())

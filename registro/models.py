@@ -138,6 +138,12 @@ def igual_sin_mayusculas(campo: str, valor: str) -> Exact:
     return Exact(Lower(campo), Lower(Value(valor)))
 
 
+def mismo_correo(correo: str) -> Q:
+    """The accounts with this e-mail in any case. The unique index of LOWER(email) leaves out
+    accounts without one, so the look-up says so too: otherwise it reads every account."""
+    return Q(igual_sin_mayusculas("email", correo)) & ~Q(email="")
+
+
 class UsuarioManager(UserManager):
     """User names are unique regardless of case, so they are looked up that way too."""
 

@@ -6,7 +6,9 @@ import time
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from registro.models import Usuario
@@ -288,6 +290,67 @@ def test_no_se_cambia_a_un_correo_de_otra_cuenta(client, confirmada):
     url = reverse("registro:cambiar_correo")
     respuesta = client.post(url, {"email": "ocupado@correo.example", "password": CONTRASENA})
     assert "ya está registrado" in " ".join(respuesta.context["form"].errors["email"])
+
+
+# What a look-up by e-mail costs with many accounts
+
+
+@pytest.fixture
+def muchas_cuentas(db):
+    """20,000 other accounts, analysed, so that PostgreSQL plans as on a big table: a look-up
+    that no index answers shows up as "Seq Scan" in EXPLAIN."""
+    Usuario.objects.bulk_create(
+        [
+            Usuario(username=f"cuenta.{n}", email=f"cuenta.{n}@correo.example", password="!")
+            for n in range(20_000)
+        ],
+        batch_size=5000,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE registro_usuario")
+
+
+def planes_de_busqueda_por_correo(consultas) -> list[str]:
+    planes = []
+    with connection.cursor() as cursor:
+        for consulta in consultas:
+            sql = consulta["sql"]
+            if sql.startswith("SELECT") and 'LOWER("registro_usuario"."email")' in sql:
+                cursor.execute("EXPLAIN " + sql)
+                planes.append("\n".join(fila[0] for fila in cursor.fetchall()))
+    assert planes
+    return planes
+
+
+def test_crear_usuario_busca_el_correo_en_su_indice(
+    cliente_en_paso_2, datos_registro, muchas_cuentas
+):
+    with CaptureQueriesContext(connection) as consultas:
+        respuesta = cliente_en_paso_2.post(reverse("registro:usuario"), datos_registro())
+    assert respuesta.status_code == 302
+    for plan in planes_de_busqueda_por_correo(consultas):
+        assert "Seq Scan on registro_usuario" not in plan, plan
+
+
+CON_CORREO = {
+    "cambiar_correo": {"email": "nueva@correo.example", "password": CONTRASENA},
+    "recuperar_contrasena": {"email": "ana.ejemplo@correo.example"},
+    "recordar_usuario": {"curp": "<curp>", "email": "ana.ejemplo@correo.example"},
+}
+
+
+@pytest.mark.parametrize("pagina", CON_CORREO)
+def test_cada_busqueda_por_correo_usa_su_indice(client, confirmada, muchas_cuentas, pagina):
+    ingresar(client, "ana.ejemplo")
+    datos = {
+        k: v.replace("<curp>", confirmada.derechohabiente.curp)
+        for k, v in CON_CORREO[pagina].items()
+    }
+    with CaptureQueriesContext(connection) as consultas:
+        respuesta = client.post(reverse(f"registro:{pagina}"), datos)
+    assert respuesta.status_code == 302
+    for plan in planes_de_busqueda_por_correo(consultas):
+        assert "Seq Scan on registro_usuario" not in plan, plan
 
 
 # Repeating the registration
