@@ -16,7 +16,8 @@ from pathlib import Path
 
 import dj_database_url
 import psycopg2
-from locust import HttpUser, constant, task
+from locust import constant, task
+from locust.contrib.fasthttp import FastHttpUser
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -28,7 +29,7 @@ _NUMERO = itertools.count()
 _BASE = dj_database_url.parse(os.environ["DATABASE_URL"])
 
 
-class Derechohabiente(HttpUser):
+class Derechohabiente(FastHttpUser):
     wait_time = constant(0)
 
     def on_start(self):
@@ -44,7 +45,7 @@ class Derechohabiente(HttpUser):
 
     @task
     def registrarse(self):
-        self.client.cookies.clear()
+        self.client.cookiejar.clear()
         n = next(_NUMERO)
         direccion = {"X-Forwarded-For": ".".join(str(random.randint(1, 254)) for _ in range(4))}
         paso_1 = self.client.get("/oficina-virtual/registro/", name="1 paso 1 (GET)")
