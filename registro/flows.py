@@ -5,13 +5,16 @@ the absolute URL the person will follow (the view knows the host; the flow does 
 """
 
 from collections.abc import Callable
+from contextlib import contextmanager
 
-from django.db import IntegrityError, transaction
+from django.contrib.auth.hashers import make_password
+from django.db import IntegrityError
 from django.utils import timezone
 
 from . import correo, enlaces
 from .mensajes import CORREO_DUPLICADO, CURP_CON_CUENTA, USUARIO_DUPLICADO
 from .models import Derechohabiente, Usuario, mismo_correo
+from .transacciones import por_separado
 
 UrlPara = Callable[[str], str]
 
@@ -31,40 +34,50 @@ class RegistroDuplicado(Exception):
         self.mensaje = mensaje
 
 
-def _guardar(usuario: Usuario, **opciones) -> None:
-    """Save in its own transaction; a lost race becomes RegistroDuplicado, not a 500."""
+@contextmanager
+def _sin_duplicados():
+    """A lost race on a unique constraint becomes RegistroDuplicado, not a 500."""
     try:
-        with transaction.atomic():
-            usuario.save(**opciones)
+        with por_separado():
+            yield
     except IntegrityError as error:
         restriccion = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
         raise RegistroDuplicado(*_DUPLICADOS.get(restriccion, (None, CURP_CON_CUENTA))) from error
 
 
 def crear_cuenta(
-    derechohabiente: Derechohabiente, nombre_usuario: str, correo_: str, contrasena: str
+    derechohabiente: Derechohabiente,
+    nombre_usuario: str,
+    correo_: str,
+    contrasena: str,
+    anterior: Usuario | None = None,
 ) -> Usuario:
     """The derechohabiente's account, unconfirmed until the e-mail link is followed.
 
-    An account from the previous Oficina Virtual is replaced in place (same row, new user
-    name, e-mail and password), so a CURP never has two accounts.
+    ``anterior``, the account it had in the previous Oficina Virtual, is replaced in place
+    (same row, new user name, e-mail and password), so a CURP never has two accounts. One
+    statement, no lock: the unique index on the derechohabiente stops a second new account,
+    and the replacement applies only while the row is still from the previous version.
+    The password is hashed first, so no transaction waits on the hash's 100 ms.
     """
-    with transaction.atomic():
-        usuario = (
-            Usuario.objects.select_for_update().filter(derechohabiente=derechohabiente).first()
-        )
-        if usuario is not None and not usuario.de_version_anterior:
+    campos = {
+        "username": nombre_usuario,
+        "email": correo_,
+        "password": make_password(contrasena),
+        "correo_confirmado_en": None,
+        "correo_pendiente": "",
+        "de_version_anterior": False,
+        "date_joined": timezone.now(),
+    }
+    cuenta = anterior or Usuario(derechohabiente=derechohabiente)
+    for campo, valor in campos.items():
+        setattr(cuenta, campo, valor)
+    with _sin_duplicados():
+        if anterior is None:
+            cuenta.save(force_insert=True)
+        elif not Usuario.objects.filter(pk=anterior.pk, de_version_anterior=True).update(**campos):
             raise RegistroDuplicado(None, CURP_CON_CUENTA)
-        usuario = usuario or Usuario(derechohabiente=derechohabiente)
-        usuario.username = nombre_usuario
-        usuario.email = correo_
-        usuario.set_password(contrasena)
-        usuario.correo_confirmado_en = None
-        usuario.correo_pendiente = ""
-        usuario.de_version_anterior = False
-        usuario.date_joined = timezone.now()
-        _guardar(usuario)
-    return usuario
+    return cuenta
 
 
 def enviar_confirmacion(usuario: Usuario, url_para: UrlPara) -> bool:
@@ -99,7 +112,8 @@ def confirmar_cambio_de_correo(token: str) -> Usuario:
     usuario.email = usuario.correo_pendiente
     usuario.correo_pendiente = ""
     usuario.correo_confirmado_en = timezone.now()
-    _guardar(usuario, update_fields=["email", "correo_pendiente", "correo_confirmado_en"])
+    with _sin_duplicados():
+        usuario.save(update_fields=["email", "correo_pendiente", "correo_confirmado_en"])
     return usuario
 
 

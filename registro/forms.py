@@ -104,11 +104,12 @@ class RegistroUsuarioForm(UserCreationForm):
         }
 
     def __init__(self, *args, derechohabiente: Derechohabiente, **kwargs):
-        # An account from the previous version is this form's instance, so that its own user
-        # name and e-mail may be kept; none of its data is shown (the CURP is no secret).
-        kwargs["instance"] = Usuario.objects.filter(
-            derechohabiente=derechohabiente, de_version_anterior=True
-        ).first()
+        # Its account, if it has one (the view loads it with the derechohabiente). One from
+        # the previous version is this form's instance, so that its own user name and e-mail
+        # may be kept; none of its data is shown (the CURP is no secret).
+        self.cuenta = getattr(derechohabiente, "usuario", None)
+        anterior = self.cuenta is not None and self.cuenta.de_version_anterior
+        kwargs["instance"] = self.cuenta if anterior else None
         kwargs["initial"] = {"username": "", "email": "", **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
         self.instance.derechohabiente = derechohabiente
@@ -141,12 +142,14 @@ class RegistroUsuarioForm(UserCreationForm):
         return email
 
     def clean(self):
-        vigentes = Usuario.objects.filter(
-            derechohabiente=self.instance.derechohabiente, de_version_anterior=False
-        )
-        if vigentes.exists():
+        if self.cuenta is not None and not self.cuenta.de_version_anterior:
             raise ValidationError(CURP_CON_CUENTA, code="curp_con_cuenta")
         return super().clean()
+
+    def validate_unique(self):
+        # The model's check of the exact user name: clean_username already checked it in
+        # any case, and the unique indexes settle a race (flows.crear_cuenta).
+        pass
 
 
 class IngresoForm(AuthenticationForm):

@@ -3,11 +3,12 @@
 import base64
 import secrets
 import time
-from contextlib import nullcontext
 
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.backends.base import CreateError, UpdateError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection
+
+from .transacciones import por_separado
 
 
 class SessionStore(db.SessionStore):
@@ -45,10 +46,7 @@ class SessionStore(db.SessionStore):
         }
         consulta = self._INSERTAR if must_create else self._ACTUALIZAR
         try:
-            # Inside a transaction (tests, or a caller's atomic block) a savepoint keeps a
-            # failed insert from spoiling it; in autocommit the statement is its own.
-            bloque = transaction.atomic() if connection.in_atomic_block else nullcontext()
-            with bloque, connection.cursor() as cursor:
+            with por_separado(), connection.cursor() as cursor:
                 cursor.execute(self._PREFIJO + consulta, valores)
                 escritas = cursor.rowcount
         except IntegrityError:

@@ -87,7 +87,9 @@ class CrearUsuarioView(FormView):
     def dispatch(self, request, *args, **kwargs):
         clave = request.session.get(CURP_ENCONTRADA)
         self.derechohabiente = (
-            Derechohabiente.objects.filter(curp=clave).first() if curp.es_valida(clave) else None
+            Derechohabiente.objects.select_related("usuario").filter(curp=clave).first()
+            if curp.es_valida(clave)
+            else None
         )
         if self.derechohabiente is None:
             messages.info(request, BUSQUE_PRIMERO)
@@ -113,7 +115,11 @@ class CrearUsuarioView(FormView):
         datos = form.cleaned_data
         try:
             usuario = flows.crear_cuenta(
-                self.derechohabiente, datos["username"], datos["email"], datos["password1"]
+                self.derechohabiente,
+                datos["username"],
+                datos["email"],
+                datos["password1"],
+                anterior=form.instance if form.instance.pk else None,
             )
         except flows.RegistroDuplicado as duplicado:
             form.add_error(duplicado.campo, duplicado.mensaje)

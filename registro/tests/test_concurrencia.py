@@ -21,6 +21,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from registro import flows
@@ -250,3 +251,37 @@ def test_crear_cuenta_desde_veinte_hilos_para_el_mismo_derechohabiente(crear_der
     assert {(d.campo, d.mensaje) for d in duplicados} == {(None, CURP_CON_CUENTA)}
     assert Usuario.objects.filter(derechohabiente_id=pk).count() == 1
     assert Usuario.objects.get().username == creadas[0].username
+
+
+def test_reemplazar_desde_veinte_hilos_la_cuenta_de_la_version_anterior(crear_derechohabiente):
+    derechohabiente = crear_derechohabiente()
+    anterior = Usuario.objects.create_user(
+        "vieja", "vieja@correo.example", "clave vieja", derechohabiente=derechohabiente
+    )
+    Usuario.objects.filter(pk=anterior.pk).update(de_version_anterior=True)
+
+    def reemplazar(i: int) -> Usuario:
+        # Each request saw the account still from the previous version.
+        vista = Usuario.objects.get(pk=anterior.pk)
+        return flows.crear_cuenta(
+            vista.derechohabiente, f"hilo{i}", f"hilo{i}@correo.example", CONTRASENA, vista
+        )
+
+    resultados = en_paralelo([lambda i=i: reemplazar(i) for i in range(HILOS)])
+
+    reemplazos = [r for r in resultados if isinstance(r, Usuario)]
+    duplicados = [r for r in resultados if isinstance(r, flows.RegistroDuplicado)]
+    assert len(reemplazos) == 1 and len(duplicados) == HILOS - 1, resultados
+    assert {(d.campo, d.mensaje) for d in duplicados} == {(None, CURP_CON_CUENTA)}
+    cuenta = Usuario.objects.get()
+    assert (cuenta.pk, cuenta.username) == (anterior.pk, reemplazos[0].username)
+    assert not cuenta.de_version_anterior and cuenta.check_password(CONTRASENA)
+
+
+def test_crear_la_cuenta_es_un_solo_insert_despues_del_hash(crear_derechohabiente):
+    # No transaction is open while the password is hashed (100 ms): through a pooler in
+    # transaction mode (docs/scaling.md) a connection is held only for the INSERT itself.
+    derechohabiente = crear_derechohabiente()
+    with CaptureQueriesContext(connection) as consultas:
+        flows.crear_cuenta(derechohabiente, "una", "una@correo.example", CONTRASENA)
+    assert [c["sql"].split()[0] for c in consultas] == ["INSERT"]
