@@ -11,7 +11,9 @@ from django.contrib.auth.forms import (
 )
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import audio_captcha, curp
@@ -61,12 +63,34 @@ class CaptchaConAudioWidget(CaptchaTextInput):
         return reverse("captcha_audio", args=[self._key])
 
 
+class CampoCaptcha(CaptchaField):
+    """django-simple-captcha's field, with the challenge used up in the statement that reads
+    it. The library reads the challenge and then deletes it, so two submissions of one solved
+    image at the same instant both passed; and it swept every expired challenge on each
+    validation (three more round trips), which purgar_vencidos does every hour anyway."""
+
+    _GASTAR = (
+        "DELETE FROM captcha_captchastore WHERE hashkey = %s AND expiration > %s RETURNING response"
+    )
+
+    def clean(self, value):
+        forms.MultiValueField.clean(self, value)  # "required" and "incomplete"
+        clave, escrito = value[0], (value[1] or "").strip().lower()
+        with connection.cursor() as cursor:
+            cursor.execute(self._GASTAR, [clave, timezone.now()])
+            reto = cursor.fetchone()
+        # A wrong answer uses the challenge up too: one attempt per image.
+        if reto is None or reto[0] != escrito:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return value
+
+
 class RegistroUsuarioForm(UserCreationForm):
     """Step 2: the account for the derechohabiente found in step 1 (never taken from the form)."""
 
     password1 = CampoContrasena(label=_("Contraseña"))
     password2 = CampoContrasena(label=_("Confirmar contraseña"))
-    captcha = CaptchaField(
+    captcha = CampoCaptcha(
         label=_("Escriba el código de la imagen"),
         widget=CaptchaConAudioWidget(),
         error_messages={

@@ -18,13 +18,16 @@ from collections import Counter
 from collections.abc import Callable
 
 import pytest
+from captcha.models import CaptchaStore
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from registro import flows
+from registro.forms import RegistroUsuarioForm
 from registro.mensajes import CURP_CON_CUENTA
 from registro.models import Derechohabiente, Intento, Usuario
 
@@ -285,3 +288,19 @@ def test_crear_la_cuenta_es_un_solo_insert_despues_del_hash(crear_derechohabient
     with CaptureQueriesContext(connection) as consultas:
         flows.crear_cuenta(derechohabiente, "una", "una@correo.example", CONTRASENA)
     assert [c["sql"].split()[0] for c in consultas] == ["INSERT"]
+
+
+def test_un_captcha_resuelto_sirve_una_sola_vez_aunque_llegue_veinte_veces_a_la_vez(db):
+    clave = CaptchaStore.generate_key()
+    respuesta = CaptchaStore.objects.get(hashkey=clave).response
+    campo = RegistroUsuarioForm.base_fields["captcha"]
+
+    def enviar() -> str:
+        try:
+            campo.clean([clave, respuesta])
+        except ValidationError:
+            return "rechazado"
+        return "aceptado"
+
+    resultados = Counter(en_paralelo([enviar] * HILOS))
+    assert resultados == {"aceptado": 1, "rechazado": HILOS - 1}
