@@ -12,17 +12,11 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from . import correo, enlaces
-from .mensajes import CORREO_DUPLICADO, CURP_CON_CUENTA, USUARIO_DUPLICADO
-from .models import Derechohabiente, Usuario, mismo_correo
+from .mensajes import CURP_CON_CUENTA
+from .models import DUPLICADOS, Derechohabiente, Usuario, mismo_correo
 from .transacciones import por_separado
 
 UrlPara = Callable[[str], str]
-
-# What a unique constraint's violation means to the person who filled in the form.
-_DUPLICADOS = {
-    "usuario_nombre_unico_sin_mayusculas": ("username", USUARIO_DUPLICADO),
-    "usuario_correo_unico_sin_mayusculas": ("email", CORREO_DUPLICADO),
-}
 
 
 class RegistroDuplicado(Exception):
@@ -42,7 +36,7 @@ def _sin_duplicados():
             yield
     except IntegrityError as error:
         restriccion = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
-        raise RegistroDuplicado(*_DUPLICADOS.get(restriccion, (None, CURP_CON_CUENTA))) from error
+        raise RegistroDuplicado(*DUPLICADOS.get(restriccion, (None, CURP_CON_CUENTA))) from error
 
 
 def crear_cuenta(

@@ -23,9 +23,8 @@ from .mensajes import (
     CURP_CON_CUENTA,
     CURP_NO_REGISTRADA,
     CURP_NO_VIGENTE,
-    USUARIO_DUPLICADO,
 )
-from .models import Derechohabiente, Usuario, igual_sin_mayusculas, mismo_correo
+from .models import Derechohabiente, Usuario, mismo_correo
 
 
 class BusquedaCurpForm(forms.Form):
@@ -119,7 +118,6 @@ class RegistroUsuarioForm(UserCreationForm):
         error_messages = {
             "username": {
                 "required": _("Escriba un nombre de usuario."),
-                "unique": USUARIO_DUPLICADO,
             },
             "email": {
                 "required": _("Escriba su correo electrónico."),
@@ -152,18 +150,9 @@ class RegistroUsuarioForm(UserCreationForm):
         super().validate_password_for_user(user, password_field_name="password1")  # noqa: S106
 
     def clean_username(self):
-        username = self.cleaned_data.get("username")
-        otras = Usuario.objects.exclude(pk=self.instance.pk)
-        if username and otras.filter(igual_sin_mayusculas("username", username)).exists():
-            raise ValidationError(self.Meta.error_messages["username"]["unique"], code="unique")
-        return username
-
-    def clean_email(self):
-        email = self.cleaned_data["email"]
-        otras = Usuario.objects.exclude(pk=self.instance.pk)
-        if otras.filter(mismo_correo(email)).exists():
-            raise ValidationError(CORREO_DUPLICADO, code="unique")
-        return email
+        # Django's own check compares UPPER(username), which no index has, and would refuse
+        # the old account's own name; the model's constraint check does neither.
+        return self.cleaned_data.get("username")
 
     def clean(self):
         if self.cuenta is not None and not self.cuenta.de_version_anterior:
@@ -171,8 +160,8 @@ class RegistroUsuarioForm(UserCreationForm):
         return super().clean()
 
     def validate_unique(self):
-        # The model's check of the exact user name: clean_username already checked it in
-        # any case, and the unique indexes settle a race (flows.crear_cuenta).
+        # Django's check of the exact user name. The model's constraints, checked before,
+        # already refused it in any case; after a race the unique indexes do (flows).
         pass
 
 

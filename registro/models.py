@@ -3,6 +3,7 @@
 import unicodedata
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, models
 from django.db.models import Q, Value
 from django.db.models.functions import Lower
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import curp
 from .curp import ENTIDADES
+from .mensajes import CORREO_DUPLICADO, USUARIO_DUPLICADO
 
 
 def validar_curp(valor: str) -> None:
@@ -151,6 +153,14 @@ class UsuarioManager(UserManager):
         return self.get(igual_sin_mayusculas("username", username))
 
 
+# The case-insensitive unique constraints on accounts: the field each one concerns and what
+# the person is told when theirs is taken (by the form, or after a race by the database).
+DUPLICADOS = {
+    "usuario_nombre_unico_sin_mayusculas": ("username", USUARIO_DUPLICADO),
+    "usuario_correo_unico_sin_mayusculas": ("email", CORREO_DUPLICADO),
+}
+
+
 class Usuario(AbstractUser):
     """An Oficina Virtual account. Staff accounts have no derechohabiente."""
 
@@ -192,15 +202,28 @@ class Usuario(AbstractUser):
             models.UniqueConstraint(
                 Lower("username"),
                 name="usuario_nombre_unico_sin_mayusculas",
-                violation_error_message=_("Ese nombre de usuario ya está registrado."),
+                violation_error_message=USUARIO_DUPLICADO,
             ),
             models.UniqueConstraint(
                 Lower("email"),
                 condition=~Q(email=""),
                 name="usuario_correo_unico_sin_mayusculas",
-                violation_error_message=_("Ese correo electrónico ya está registrado."),
+                violation_error_message=CORREO_DUPLICADO,
             ),
         ]
+
+    def validate_constraints(self, exclude=None):
+        """Django's check of each constraint, with a taken user name or e-mail reported on
+        its field (Django puts a violated constraint on an expression on the whole form)."""
+        errores = {}
+        for restriccion in self._meta.constraints:
+            try:
+                restriccion.validate(Usuario, self, exclude=exclude)
+            except ValidationError as error:
+                campo = DUPLICADOS.get(restriccion.name, (NON_FIELD_ERRORS,))[0]
+                errores.setdefault(campo, []).append(error)
+        if errores:
+            raise ValidationError(errores)
 
     @property
     def correo_confirmado(self) -> bool:
