@@ -36,6 +36,7 @@ DURACION = int(os.environ.get("DURACION", "10"))
 CONEXIONES = int(os.environ.get("CONEXIONES", "32"))
 N_REGISTRO = int(os.environ.get("N_REGISTRO", "100000"))
 CONTRASENA = "Clave de prueba 2026"
+SIN_HASH = "registro completo sin hash (MD5: todo lo demás)"
 
 
 def ejecutar(*comando, **opciones):
@@ -94,7 +95,9 @@ print("\\n".join(CaptchaStore.generate_key() for _ in range(500)))
     # The first row has the login account. The look-ups draw from 20,000 CURPs, so that the
     # per-CURP limit (10 in 10 minutes) is never what answers; the registrations use others.
     curps = [linea.split(",")[0] for linea in registro.read_text().splitlines()[2:]]
-    (carpeta / "para-registrarse.txt").write_text("\n".join(curps[20000:-1]))
+    mitad = (20000 + len(curps)) // 2
+    (carpeta / "para-registrarse.txt").write_text("\n".join(curps[20000:mitad]))
+    (carpeta / "para-registrarse-sin-hash.txt").write_text("\n".join(curps[mitad:-1]))
     registradas = set(curps)
     no_encontradas = [
         linea.split(",")[0]
@@ -252,7 +255,9 @@ def wrk(url: str, script: str | None = None, carpeta: Path | None = None) -> dic
     }
 
 
-def registro_completo(servidor: str, entorno: dict, carpeta: Path) -> dict:
+def registro_completo(
+    servidor: str, entorno: dict, carpeta: Path, curps: str = "para-registrarse.txt"
+) -> dict:
     """locust: CONEXIONES people, each registering (4 requests) one after another; the
     figures are those of the last step, "Crear usuario", one per completed registration."""
     prefijo = carpeta / "locust"
@@ -263,7 +268,7 @@ def registro_completo(servidor: str, entorno: dict, carpeta: Path) -> dict:
             *("-t", f"{DURACION * 2}s", "--host", servidor, "--csv", str(prefijo)),
             *("--only-summary", "--loglevel", "WARNING"),
         ],
-        env={**entorno, "BENCH_CURPS": str(carpeta / "para-registrarse.txt")},
+        env={**entorno, "BENCH_CURPS": str(carpeta / curps)},
         capture_output=True,
         check=False,  # locust exits with 1 when a request failed: the table shows it
     )
@@ -337,7 +342,7 @@ def main():
     entorno = entorno_de_bench(carpeta)
     print(f"Preparando {N_REGISTRO:,} derechohabientes…", flush=True)
     datos = preparar(entorno, carpeta)
-    app, hola, estatico = 8801, 8802, 8803
+    app, hola, estatico, sin_hash_puerto = 8801, 8802, 8803, 8804
     procesos = [
         iniciar_gunicorn(entorno, app),
         iniciar_gunicorn(entorno, hola, DJANGO_SETTINGS_MODULE="bench.hola_settings"),
@@ -408,12 +413,22 @@ def main():
             servidor, entorno, carpeta
         )
         hashes.append(hasher_solo(entorno))
+        # The same registration against a server whose hasher costs nothing: what everything
+        # but the hash costs, the rest of the gap to the hasher alone.
+        sin_hash = iniciar_gunicorn(
+            entorno, sin_hash_puerto, DJANGO_SETTINGS_MODULE="bench.sin_hash_settings"
+        )
+        procesos.append(sin_hash)
+        medidas[SIN_HASH] = registro_completo(
+            f"http://127.0.0.1:{sin_hash_puerto}", entorno, carpeta, "para-registrarse-sin-hash.txt"
+        )
         memoria = [p.memory_info().rss / 2**20 for p in psutil.Process(procesos[0].pid).children()]
     finally:
         for proceso in procesos:
             proceso.terminate()
             proceso.wait(timeout=15)
 
+    nucleos = os.cpu_count() or 1
     hola_rps = medidas['vista Django desnuda "hello"']["rps"]
     nginx_rps = medidas["nginx, archivo estático de 5 KB (límite físico)"]["rps"]
     print(
@@ -436,6 +451,14 @@ def main():
         f"{hashes[1]:.1f} después, media {limite:.1f}; ingresar alcanza {ingreso:.1f} req/s = "
         f"{ingreso / limite:.0%} de ese límite; el registro completo {registros:.1f} "
         f"registros/s = {registros / limite:.0%}."
+    )
+    # Were each registration its hash plus what it costs without one, with nothing lost to
+    # the two sharing the cores, the share would be X / (X + hashes/s).
+    resto = medidas[SIN_HASH]["rps"]
+    print(
+        f"Sin hash, {resto:.0f} registros/s: todo lo demás cuesta {1000 * nucleos / resto:.0f} "
+        f"ms de CPU por registro (con locust y PostgreSQL); junto al hash, el registro "
+        f"llegaría a {resto / (resto + limite):.0%} del hasher solo."
     )
     print("Memoria por worker de gunicorn (RSS): " + ", ".join(f"{m:.0f} MiB" for m in memoria))
     shutil.rmtree(carpeta, ignore_errors=True)
