@@ -1,6 +1,8 @@
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from registro.mensajes import CORREO_DUPLICADO
 from registro.models import Usuario
 
 from .conftest import CONTRASENA
@@ -260,3 +262,13 @@ def test_el_admin_no_crea_un_nombre_repetido_en_otra_caja(personal):
     assert respuesta.status_code == 200
     assert respuesta.context["adminform"].form.errors["username"]
     assert Usuario.objects.count() == 1
+
+
+def test_un_correo_repetido_en_otra_caja_se_senala_en_su_campo(cuentas):
+    # What the admin's change form shows when staff type another account's e-mail: the
+    # message on the field, not on the whole form (Django's way for a constraint on LOWER()).
+    _, dos = cuentas
+    dos.email = "UNO@Correo.example"
+    with pytest.raises(ValidationError) as error:
+        dos.full_clean()
+    assert error.value.message_dict == {"email": [str(CORREO_DUPLICADO)]}
