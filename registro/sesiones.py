@@ -13,7 +13,7 @@ from .transacciones import por_separado
 
 
 class SessionStore(db.SessionStore):
-    """Django's database sessions, written in one round trip each.
+    """Django's database sessions, read and written in one plain statement each.
 
     Django asks the database whether a new random key is taken before inserting it, and
     wraps each write in BEGIN/COMMIT: four round trips and a commit waiting for the disk,
@@ -32,7 +32,6 @@ class SessionStore(db.SessionStore):
         "UPDATE django_session SET session_data = %(datos)s, expire_date = %(vence)s "
         "WHERE session_key = %(clave)s"
     )
-
     _LEER = "SELECT session_data FROM django_session WHERE session_key = %s AND expire_date > %s"
 
     def load(self) -> dict:
