@@ -11,7 +11,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from registro.models import Usuario
+from registro import sinteticos
+from registro.models import Derechohabiente, Usuario
 
 from .conftest import CONTRASENA, respuesta_captcha
 
@@ -297,17 +298,29 @@ def test_no_se_cambia_a_un_correo_de_otra_cuenta(client, confirmada):
 
 @pytest.fixture
 def muchas_cuentas(db):
-    """20,000 other accounts, analysed, so that PostgreSQL plans as on a big table: a look-up
-    that no index answers shows up as "Seq Scan" in EXPLAIN."""
+    """20,000 other derechohabientes with their accounts, analysed, so that PostgreSQL plans
+    as on a big registry: a read that no index answers shows up as "Seq Scan" in EXPLAIN."""
+    otros = Derechohabiente.objects.bulk_create(
+        [
+            Derechohabiente(**datos, clave_nombre=f"{datos['primer_apellido']} {datos['nombre']}")
+            for datos in sinteticos.generar(20_000, semilla=3030)
+        ],
+        batch_size=5000,
+    )
     Usuario.objects.bulk_create(
         [
-            Usuario(username=f"cuenta.{n}", email=f"cuenta.{n}@correo.example", password="!")
-            for n in range(20_000)
+            Usuario(
+                username=f"cuenta.{n}",
+                email=f"cuenta.{n}@correo.example",
+                password="!",
+                derechohabiente=otro,
+            )
+            for n, otro in enumerate(otros)
         ],
         batch_size=5000,
     )
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE registro_usuario")
+        cursor.execute("ANALYZE registro_derechohabiente, registro_usuario")
 
 
 def planes_sobre_cuentas(consultas) -> list[str]:
