@@ -7,6 +7,7 @@ import sys
 import pytest
 from captcha.models import CaptchaStore
 from django.conf import settings
+from django.db import connection
 from django.urls import reverse
 
 from registro import curp
@@ -22,6 +23,19 @@ CONTRASENA = "Mi Clave Ñandú 7"
 def ficha_csrf(html: str) -> str:
     """The CSRF token a page's form carries."""
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def planes(consultas, tabla: str) -> list[str]:
+    """EXPLAIN of each captured SELECT that reads ``tabla`` (at least one)."""
+    planes = []
+    with connection.cursor() as cursor:
+        for consulta in consultas:
+            sql = consulta["sql"]
+            if sql.startswith("SELECT") and f'"{tabla}"' in sql:
+                cursor.execute("EXPLAIN " + sql)
+                planes.append("\n".join(fila[0] for fila in cursor.fetchall()))
+    assert planes
+    return planes
 
 
 def respuesta_captcha(html: str) -> dict[str, str]:

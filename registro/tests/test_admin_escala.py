@@ -27,6 +27,8 @@ from registro.admin_escala import (
 )
 from registro.models import Derechohabiente, Usuario, clave_de_nombre
 
+from .conftest import planes
+
 pytestmark = pytest.mark.django_db
 
 DERECHOHABIENTES = reverse("admin:registro_derechohabiente_changelist")
@@ -532,18 +534,6 @@ def test_la_curp_se_escribe_al_dar_de_alta(administrador):
 def conteos_sin_tope(consultas) -> list[str]:
     """COUNT queries that are not bounded by a LIMIT: the full counts the list must avoid."""
     return [c["sql"] for c in consultas if "COUNT(" in c["sql"].upper() and "LIMIT" not in c["sql"]]
-
-
-def planes(consultas, tabla: str) -> list[str]:
-    planes = []
-    with connection.cursor() as cursor:
-        for consulta in consultas:
-            sql = consulta["sql"]
-            if sql.startswith("SELECT") and f'"{tabla}"' in sql:
-                cursor.execute("EXPLAIN " + sql)
-                planes.append("\n".join(fila[0] for fila in cursor.fetchall()))
-    assert planes
-    return planes
 
 
 LISTAS = {

@@ -290,7 +290,7 @@ def test_crear_la_cuenta_es_un_solo_insert_despues_del_hash(crear_derechohabient
     assert [c["sql"].split()[0] for c in consultas] == ["INSERT"]
 
 
-def test_un_captcha_resuelto_sirve_una_sola_vez_aunque_llegue_veinte_veces_a_la_vez(db):
+def test_un_captcha_resuelto_sirve_una_sola_vez_aunque_llegue_veinte_veces_a_la_vez():
     clave = CaptchaStore.generate_key()
     respuesta = CaptchaStore.objects.get(hashkey=clave).response
     campo = RegistroUsuarioForm.base_fields["captcha"]

@@ -14,7 +14,7 @@ from django.urls import reverse
 from registro import sinteticos
 from registro.models import Derechohabiente, Usuario
 
-from .conftest import CONTRASENA, respuesta_captcha
+from .conftest import CONTRASENA, planes, respuesta_captcha
 
 pytestmark = pytest.mark.django_db
 
@@ -323,26 +323,13 @@ def muchas_cuentas(db):
         cursor.execute("ANALYZE registro_derechohabiente, registro_usuario")
 
 
-def planes_sobre_cuentas(consultas) -> list[str]:
-    """EXPLAIN of each SELECT that reads the account table."""
-    planes = []
-    with connection.cursor() as cursor:
-        for consulta in consultas:
-            sql = consulta["sql"]
-            if sql.startswith("SELECT") and '"registro_usuario"' in sql:
-                cursor.execute("EXPLAIN " + sql)
-                planes.append("\n".join(fila[0] for fila in cursor.fetchall()))
-    assert planes
-    return planes
-
-
 def test_crear_usuario_no_recorre_todas_las_cuentas(
     cliente_en_paso_2, datos_registro, muchas_cuentas
 ):
     with CaptureQueriesContext(connection) as consultas:
         respuesta = cliente_en_paso_2.post(reverse("registro:usuario"), datos_registro())
     assert respuesta.status_code == 302
-    for plan in planes_sobre_cuentas(consultas):
+    for plan in planes(consultas, "registro_usuario"):
         assert "Seq Scan on registro_usuario" not in plan, plan
 
 
@@ -365,7 +352,7 @@ def test_las_paginas_con_correo_no_recorren_todas_las_cuentas(
     with CaptureQueriesContext(connection) as consultas:
         respuesta = client.post(reverse(f"registro:{pagina}"), datos)
     assert respuesta.status_code == 302
-    for plan in planes_sobre_cuentas(consultas):
+    for plan in planes(consultas, "registro_usuario"):
         assert "Seq Scan on registro_usuario" not in plan, plan
 
 
