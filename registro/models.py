@@ -3,7 +3,7 @@
 import unicodedata
 
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Q, Value
 from django.db.models.functions import Lower
@@ -212,16 +212,44 @@ class Usuario(AbstractUser):
             ),
         ]
 
+    # The look-ups of the unique indexes on LOWER(username) and LOWER(email) (partial: only
+    # accounts with an e-mail), in one statement written out: Django checks each constraint
+    # on its own and, for the e-mail's conditional one, compiles every field of the account
+    # into a query of its own; its three queries cost a tenth of "Crear usuario" besides the
+    # hash. At most one account holds the name and one the e-mail.
+    _TOMADOS = """
+        SELECT LOWER(username) = LOWER(%(nombre)s),
+               LOWER(email) = LOWER(%(correo)s) AND email <> ''
+          FROM registro_usuario
+         WHERE (LOWER(username) = LOWER(%(nombre)s)
+                OR (LOWER(email) = LOWER(%(correo)s) AND email <> ''))
+           AND id IS DISTINCT FROM %(id)s
+    """
+
     def validate_constraints(self, exclude=None):
-        """Django's check of each constraint, with a taken user name or e-mail reported on
-        its field (Django puts a violated constraint on an expression on the whole form)."""
-        errores = {}
+        """A taken user name or e-mail, in any case, reported on its field in the form's
+        words (Django puts an error of an expression constraint on the whole form)."""
+        exclude = exclude or set()
         for restriccion in self._meta.constraints:
-            try:
+            if restriccion.name not in DUPLICADOS:
                 restriccion.validate(Usuario, self, exclude=exclude)
-            except ValidationError as error:
-                campo = DUPLICADOS.get(restriccion.name, (NON_FIELD_ERRORS,))[0]
-                errores.setdefault(campo, []).append(error)
+        buscar = {campo: getattr(self, campo) or None for campo in ("username", "email")}
+        buscar = {campo: valor for campo, valor in buscar.items() if campo not in exclude}
+        if not any(buscar.values()):
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                self._TOMADOS,
+                {"nombre": buscar.get("username"), "correo": buscar.get("email"), "id": self.pk},
+            )
+            tomados = cursor.fetchall()
+        mensajes = dict(DUPLICADOS.values())
+        errores = {
+            campo: ValidationError(mensajes[campo], code="unique")
+            for fila in tomados
+            for campo, tomado in zip(("username", "email"), fila, strict=True)
+            if tomado
+        }
         if errores:
             raise ValidationError(errores)
 

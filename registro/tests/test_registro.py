@@ -208,6 +208,19 @@ def test_el_correo_es_unico_sin_importar_mayusculas(cliente_en_paso_2, datos_reg
     assert Usuario.objects.count() == 1
 
 
+@pytest.mark.parametrize("cuentas", ["una", "dos"])
+def test_nombre_y_correo_tomados_se_senalan_a_la_vez(cliente_en_paso_2, datos_registro, cuentas):
+    if cuentas == "una":
+        Usuario.objects.create_user("Ana.Ejemplo", "ANA.EJEMPLO@correo.example", CONTRASENA)
+    else:
+        Usuario.objects.create_user("Ana.Ejemplo", "otra@correo.example", CONTRASENA)
+        Usuario.objects.create_user("otra", "Ana.Ejemplo@Correo.example", CONTRASENA)
+    respuesta = cliente_en_paso_2.post(PASO_2, datos_registro(username="ANA.ejemplo"))
+    assert "ya está registrado" in error_del_campo(respuesta, "username")
+    assert "ya está registrado" in error_del_campo(respuesta, "email")
+    assert Usuario.objects.count() == {"una": 1, "dos": 2}[cuentas]
+
+
 def test_el_captcha_admite_un_solo_intento(cliente_en_paso_2, datos_registro):
     datos = datos_registro(captcha_1="zzzzz")
     cliente_en_paso_2.post(PASO_2, datos)
