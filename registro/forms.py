@@ -54,7 +54,19 @@ class BusquedaCurpForm(forms.Form):
 
 
 class CaptchaConAudioWidget(CaptchaTextInput):
-    """The image captcha plus, where espeak-ng is installed, its Spanish audio version."""
+    """The image captcha plus, where espeak-ng is installed, its Spanish audio version.
+
+    Given ``clave``, it shows that challenge instead of making one: step 2's page is kept
+    rendered with a marker there (registro.paginas_en_memoria)."""
+
+    clave = None
+
+    def fetch_captcha_store(self, name, value, attrs=None, generator=None):
+        if self.clave is None:
+            return super().fetch_captcha_store(name, value, attrs, generator)
+        self._key, self._value = self.clave, [self.clave, ""]
+        self.id_ = self.build_attrs(attrs).get("id")
+        return None
 
     def audio_url(self):
         if not audio_captcha.disponible():

@@ -1,17 +1,24 @@
-"""Pages that every anonymous visitor sees alike, kept rendered in each app process.
+"""Pages that every visitor sees alike, kept rendered in each app process.
 
 The portal, the Oficina Virtual home and the CURP step are, for a visitor with no session
 and no pending message, a function of the path, the language and the day (the header shows
 the date). Rendering them took three quarters of each request (docs/performance.md); they
 are rendered once per process and served from memory. The CURP step's form carries a CSRF
 token of each visitor's own: the kept copy holds a marker in its place, replaced per request.
+
+Step 2's form ("Crear usuario") differs between people only in a few values — the masked
+name, the captcha key, the CSRF token — and rendering it was a fifth of what a registration
+costs besides its hash: ``con_huecos`` keeps it with a marker in each of those holes.
 Only rendered HTML is kept, never state: every process and server computes the same copy.
 """
 
+import collections
 import functools
 import secrets
+from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.signals import setting_changed
 from django.dispatch import receiver
@@ -21,11 +28,14 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.autoreload import file_changed
 from django.utils.cache import patch_vary_headers
+from django.utils.html import conditional_escape
 from django.utils.translation import get_language
 
 _PAGINAS: dict[tuple, str] = {}
 _MAXIMO = 256  # paths × languages × days: a handful in practice
 _MARCA_CSRF = f"csrf-{secrets.token_hex(16)}"
+# One marker per hole, 40 hex digits: a captcha key's shape, so URLs made of it resolve.
+_MARCAS: dict[str, str] = collections.defaultdict(lambda: secrets.token_hex(20))
 
 
 def _es_visitante_anonimo(request) -> bool:
@@ -38,6 +48,16 @@ def _es_visitante_anonimo(request) -> bool:
     )
 
 
+def _nada_propio_fuera_de_los_huecos(request) -> bool:
+    """Not signed in (the header would say "Salir"), no message waiting, no query string."""
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.GET
+        and not request.user.is_authenticated
+        and not messages.get_messages(request)  # counts them; they stay for the next page
+    )
+
+
 def en_memoria(vista):
     """Serve ``vista``'s page to anonymous visitors from the copy kept in this process."""
 
@@ -45,24 +65,55 @@ def en_memoria(vista):
     def servir(request, *args, **kwargs):
         if not _es_visitante_anonimo(request):
             return vista(request, *args, **kwargs)
-        clave = (request.path, get_language(), timezone.localdate())
-        if (html := _PAGINAS.get(clave)) is None:
+        if (html := _PAGINAS.get(_clave(request))) is None:
             respuesta = vista(request, *args, **kwargs)
             if not isinstance(respuesta, TemplateResponse) or respuesta.status_code != 200:
                 return respuesta
-            respuesta.context_data["csrf_token"] = _MARCA_CSRF
-            html = respuesta.render().content.decode()
-            if len(_PAGINAS) >= _MAXIMO:
-                _PAGINAS.clear()
-            _PAGINAS[clave] = html
-        if _MARCA_CSRF in html:
-            html = html.replace(_MARCA_CSRF, get_token(request))
-        respuesta = HttpResponse(html)
-        # The same URL shows a signed-in person another page ("Salir", messages).
-        patch_vary_headers(respuesta, ["Cookie"])
-        return respuesta
+            html = _guardar(request, respuesta)
+        return _responder(request, html, {})
 
     return servir
+
+
+def con_huecos(
+    request,
+    renderizar: Callable[[dict[str, str]], TemplateResponse],
+    huecos: dict[str, Callable[[], str]],
+) -> HttpResponse:
+    """The page ``renderizar(valores)`` makes, from a copy kept with a marker in each hole.
+
+    ``huecos`` names each value that differs between people and how to get this request's
+    (it is escaped for HTML). The copy is rendered with markers while serving someone: the
+    template must show nothing of that person outside the holes.
+    """
+    if not _nada_propio_fuera_de_los_huecos(request):
+        return renderizar({nombre: valor() for nombre, valor in huecos.items()})
+    if (html := _PAGINAS.get(_clave(request))) is None:
+        html = _guardar(request, renderizar({nombre: _MARCAS[nombre] for nombre in huecos}))
+    return _responder(request, html, {_MARCAS[nombre]: valor for nombre, valor in huecos.items()})
+
+
+def _clave(request) -> tuple:
+    return (request.path, get_language(), timezone.localdate())
+
+
+def _guardar(request, respuesta: TemplateResponse) -> str:
+    respuesta.context_data["csrf_token"] = _MARCA_CSRF
+    html = respuesta.render().content.decode()
+    if len(_PAGINAS) >= _MAXIMO:
+        _PAGINAS.clear()
+    _PAGINAS[_clave(request)] = html
+    return html
+
+
+def _responder(request, html: str, valores: dict[str, Callable[[], str]]) -> HttpResponse:
+    for marca, valor in {_MARCA_CSRF: lambda: get_token(request), **valores}.items():
+        if marca in html:
+            html = html.replace(marca, conditional_escape(valor()))
+    respuesta = HttpResponse(html)
+    # The same URL shows a signed-in person another page ("Salir", messages).
+    patch_vary_headers(respuesta, ["Cookie"])
+    return respuesta
 
 
 @receiver(setting_changed)

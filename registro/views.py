@@ -3,6 +3,7 @@
 import math
 import sys
 
+from captcha.models import CaptchaStore
 from django.contrib import messages
 from django.db import connection
 from django.db.utils import InterfaceError, OperationalError
@@ -18,7 +19,7 @@ from . import busqueda, cliente, curp, flows, limites, menu
 from .forms import BusquedaCurpForm, RegistroUsuarioForm
 from .mensajes import BUSQUE_PRIMERO, CORREO_NO_ENVIADO
 from .models import Derechohabiente
-from .paginas_en_memoria import en_memoria
+from .paginas_en_memoria import con_huecos, en_memoria
 from .views_cuenta import url_absoluta
 
 # Session keys. The CURP found in step 1 never travels through the step 2 form.
@@ -99,8 +100,25 @@ class CrearUsuarioView(FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "derechohabiente": self.derechohabiente}
 
+    def get(self, request, *args, **kwargs):
+        huecos = {
+            "nombre": lambda: self.derechohabiente.nombre_enmascarado,
+            "captcha": CaptchaStore.generate_key,
+        }
+        return con_huecos(request, self._pagina_vacia, huecos)
+
+    def _pagina_vacia(self, valores):
+        """The empty form for the name and the captcha in ``valores`` (or their markers)."""
+        form = self.get_form()
+        form.fields["captcha"].widget.clave = valores["captcha"]
+        return self.render_to_response(
+            self.get_context_data(form=form, nombre_enmascarado=valores["nombre"])
+        )
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(derechohabiente=self.derechohabiente, **kwargs)
+        # Only the masked name of the person: the page is kept with a marker in its place.
+        nombre = self.derechohabiente.nombre_enmascarado
+        return super().get_context_data(**{"nombre_enmascarado": nombre, **kwargs})
 
     def post(self, request, *args, **kwargs):
         if "actualizar_imagen" in request.POST:
