@@ -30,8 +30,8 @@ def planes(consultas, tabla: str) -> list[str]:
     planes = []
     with connection.cursor() as cursor:
         for consulta in consultas:
-            sql = consulta["sql"]
-            if sql.startswith("SELECT") and f'"{tabla}"' in sql:
+            sql = consulta["sql"].strip()  # the statements written out start on a new line
+            if sql.startswith("SELECT") and re.search(rf"\b{tabla}\b", sql):
                 cursor.execute("EXPLAIN " + sql)
                 planes.append("\n".join(fila[0] for fila in cursor.fetchall()))
     assert planes
