@@ -44,6 +44,24 @@ class DerechohabienteManager(models.Manager):
             cursor.execute(self._SITUACION, [clave])
             return cursor.fetchone()
 
+    # Step 2's look-up, on its page and on "Crear usuario", written out for the same reason
+    # (the ORM's join took 0.6 ms, this 0.2). The account's id comes along: most have none,
+    # and then no second query is made.
+    _CON_CUENTA = """
+        SELECT d.*, u.id AS cuenta_id
+          FROM registro_derechohabiente d
+          LEFT JOIN registro_usuario u ON u.derechohabiente_id = d.id
+         WHERE d.curp = %s
+    """
+
+    def con_su_cuenta(self, clave: str) -> "Derechohabiente | None":
+        """The derechohabiente with this CURP, its ``usuario`` (if any) already loaded."""
+        encontrado = next(iter(self.raw(self._CON_CUENTA, [clave])), None)
+        if encontrado is not None:
+            cuenta = Usuario.objects.get(pk=encontrado.cuenta_id) if encontrado.cuenta_id else None
+            Derechohabiente.usuario.related.set_cached_value(encontrado, cuenta)
+        return encontrado
+
 
 class Derechohabiente(models.Model):
     """A person entitled to ISSSTE services, as the institution's registry lists them."""

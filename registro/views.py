@@ -88,9 +88,7 @@ class CrearUsuarioView(FormView):
     def dispatch(self, request, *args, **kwargs):
         clave = request.session.get(CURP_ENCONTRADA)
         self.derechohabiente = (
-            Derechohabiente.objects.select_related("usuario").filter(curp=clave).first()
-            if curp.es_valida(clave)
-            else None
+            Derechohabiente.objects.con_su_cuenta(clave) if curp.es_valida(clave) else None
         )
         if self.derechohabiente is None:
             messages.info(request, BUSQUE_PRIMERO)
