@@ -3,7 +3,6 @@
 import math
 import sys
 
-from captcha.models import CaptchaStore
 from django.contrib import messages
 from django.db import connection
 from django.db.utils import InterfaceError, OperationalError
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import FormView, TemplateView
 
 from . import busqueda, cliente, curp, flows, limites, menu
-from .forms import BusquedaCurpForm, RegistroUsuarioForm
+from .forms import BusquedaCurpForm, RegistroUsuarioForm, nuevo_reto
 from .mensajes import BUSQUE_PRIMERO, CORREO_NO_ENVIADO
 from .models import Derechohabiente
 from .paginas_en_memoria import con_huecos, en_memoria
@@ -101,7 +100,7 @@ class CrearUsuarioView(FormView):
     def get(self, request, *args, **kwargs):
         huecos = {
             "nombre": lambda: self.derechohabiente.nombre_enmascarado,
-            "captcha": CaptchaStore.generate_key,
+            "captcha": nuevo_reto,
         }
         return con_huecos(request, self._pagina_vacia, huecos)
 
