@@ -268,7 +268,9 @@ def registro_completo(
             *("-t", f"{DURACION * 2}s", "--host", servidor, "--csv", str(prefijo)),
             *("--only-summary", "--loglevel", "WARNING"),
         ],
-        env={**entorno, "BENCH_CURPS": str(carpeta / curps)},
+        # gevent resolves even 127.0.0.1 in a thread pool by default: a hand-off per
+        # connection, and the sync workers close each one (a tenth of locust's CPU).
+        env={**entorno, "BENCH_CURPS": str(carpeta / curps), "GEVENT_RESOLVER": "block"},
         capture_output=True,
         check=False,  # locust exits with 1 when a request failed: the table shows it
     )
