@@ -397,8 +397,9 @@ def main():
                 servidor, lua_get([f"/captcha/image/{c}/" for c in datos["captchas"]]), carpeta
             ),
         }
-        # The machine's speed drifts over minutes: the hasher alone is measured right before
-        # and right after the two rows it bounds, and they are compared with the mean.
+        # The machine's speed drifts by a tenth within minutes: the hasher alone is measured
+        # right before and right after each of the two rows it bounds, and each row is
+        # compared with the mean of the two measurements around it.
         hashes = [hasher_solo(entorno)]
         medidas["ingresar (POST, Argon2)"] = wrk(
             servidor,
@@ -411,6 +412,7 @@ def main():
             ),
             carpeta,
         )
+        hashes.append(hasher_solo(entorno))
         medidas["registro completo (locust, 4 pasos, Argon2)"] = registro_completo(
             servidor, entorno, carpeta
         )
@@ -447,12 +449,14 @@ def main():
         )
     ingreso = medidas["ingresar (POST, Argon2)"]["rps"]
     registros = medidas["registro completo (locust, 4 pasos, Argon2)"]["rps"]
-    limite = sum(hashes) / len(hashes)
+    antes, entre, despues = hashes
+    limite_ingreso, limite = (antes + entre) / 2, (entre + despues) / 2
     print(
-        f"\nHasher solo (Argon2, {os.cpu_count()} procesos): {hashes[0]:.1f} hashes/s antes, "
-        f"{hashes[1]:.1f} después, media {limite:.1f}; ingresar alcanza {ingreso:.1f} req/s = "
-        f"{ingreso / limite:.0%} de ese límite; el registro completo {registros:.1f} "
-        f"registros/s = {registros / limite:.0%}."
+        f"\nHasher solo (Argon2, {os.cpu_count()} procesos): {antes:.1f} hashes/s antes de "
+        f"ingresar, {entre:.1f} entre ingresar y el registro, {despues:.1f} después. Ingresar "
+        f"alcanza {ingreso:.1f} req/s = {ingreso / limite_ingreso:.1%} de la media a su "
+        f"alrededor ({limite_ingreso:.1f}); el registro completo {registros:.1f} registros/s "
+        f"= {registros / limite:.1%} de la suya ({limite:.1f})."
     )
     # Were each registration its hash plus what it costs without one, with nothing lost to
     # the two sharing the cores, the share would be X / (X + hashes/s).
@@ -460,7 +464,7 @@ def main():
     print(
         f"Sin hash, {resto:.0f} registros/s: todo lo demás cuesta {1000 * nucleos / resto:.0f} "
         f"ms de CPU por registro (con locust y PostgreSQL); junto al hash, el registro "
-        f"llegaría a {resto / (resto + limite):.0%} del hasher solo."
+        f"llegaría a {resto / (resto + limite):.1%} del hasher solo."
     )
     print("Memoria por worker de gunicorn (RSS): " + ", ".join(f"{m:.0f} MiB" for m in memoria))
     shutil.rmtree(carpeta, ignore_errors=True)
