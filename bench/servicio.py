@@ -457,7 +457,8 @@ def main():
     print("|---|---:|---:|---:|---:|---:|---:|")
     for nombre, m in medidas.items():
         print(
-            f"| {nombre} | {m['rps']:,.0f} | {m['p50']:.1f} | {m['p99']:.1f} "
+            f"| {nombre} | {m['rps']:,.{1 if m['rps'] < 100 else 0}f} "
+            f"| {m['p50']:.1f} | {m['p99']:.1f} "
             f"| {m['errores']}{' (' + m['detalle'] + ')' if m.get('detalle') else ''} "
             f"| {m['rps'] / hola_rps:.2f} | {m['rps'] / nginx_rps:.3f} |"
         )
