@@ -29,6 +29,7 @@ from .mensajes import (
     CURP_NO_VIGENTE,
 )
 from .models import Derechohabiente, Usuario, mismo_correo
+from .transacciones import sin_esperar_al_disco
 
 
 class BusquedaCurpForm(forms.Form):
@@ -61,7 +62,7 @@ class BusquedaCurpForm(forms.Form):
 # the disk: a crash may lose a new challenge (the person asks for another image) or let a
 # solved one be answered again before it expires, nothing more.
 _NUEVO_RETO = (
-    "SET LOCAL synchronous_commit TO OFF; INSERT INTO captcha_captchastore "
+    "INSERT INTO captcha_captchastore "
     "(challenge, response, hashkey, expiration) VALUES (%s, %s, %s, %s)"
 )
 
@@ -73,7 +74,7 @@ def nuevo_reto() -> str:
     clave = secrets.token_hex(20)
     vence = timezone.now() + datetime.timedelta(minutes=captcha_settings.CAPTCHA_TIMEOUT)
     with connection.cursor() as cursor:
-        cursor.execute(_NUEVO_RETO, [reto, respuesta.lower(), clave, vence])
+        sin_esperar_al_disco(cursor, _NUEVO_RETO, [reto, respuesta.lower(), clave, vence])
     return clave
 
 
@@ -103,15 +104,14 @@ class CampoCaptcha(CaptchaField):
     validation (three more round trips), which purgar_vencidos does every hour anyway."""
 
     _GASTAR = (
-        "SET LOCAL synchronous_commit TO OFF; DELETE FROM captcha_captchastore "
-        "WHERE hashkey = %s AND expiration > %s RETURNING response"
+        "DELETE FROM captcha_captchastore WHERE hashkey = %s AND expiration > %s RETURNING response"
     )
 
     def clean(self, value):
         forms.MultiValueField.clean(self, value)  # "required" and "incomplete"
         clave, escrito = value[0], (value[1] or "").strip().lower()
         with connection.cursor() as cursor:
-            cursor.execute(self._GASTAR, [clave, timezone.now()])
+            sin_esperar_al_disco(cursor, self._GASTAR, [clave, timezone.now()])
             reto = cursor.fetchone()
         # A wrong answer uses the challenge up too: one attempt per image.
         if reto is None or reto[0] != escrito:

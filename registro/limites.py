@@ -15,6 +15,7 @@ from django.db import connection
 from django.utils.crypto import salted_hmac
 
 from .models import Intento
+from .transacciones import sin_esperar_al_disco
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,8 @@ def registrar(*limites_y_valores: tuple[Limite, str]) -> int | None:
         # One round trip: the migration 0008 function locks the keys, counts and records.
         # Its commit does not wait for the disk: a crash may forget the last instants'
         # attempts, a few more look-ups for someone, nothing more.
-        cursor.execute(
-            "SET LOCAL synchronous_commit TO OFF; "
+        sin_esperar_al_disco(
+            cursor,
             "SELECT * FROM registro_contar_intento(%s::varchar[], %s::int[], %s::interval[])",
             [
                 claves,

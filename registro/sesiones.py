@@ -9,7 +9,7 @@ from django.contrib.sessions.backends.base import CreateError, UpdateError
 from django.db import IntegrityError, connection
 from django.utils import timezone
 
-from .transacciones import por_separado
+from .transacciones import por_separado, sin_esperar_al_disco
 
 
 class SessionStore(db.SessionStore):
@@ -23,7 +23,6 @@ class SessionStore(db.SessionStore):
     lose the last instants of sessions, which costs the person a new sign-in, nothing more.
     """
 
-    _PREFIJO = "SET LOCAL synchronous_commit TO OFF; "
     _INSERTAR = (
         "INSERT INTO django_session (session_key, session_data, expire_date) "
         "VALUES (%(clave)s, %(datos)s, %(vence)s)"
@@ -60,7 +59,7 @@ class SessionStore(db.SessionStore):
         consulta = self._INSERTAR if must_create else self._ACTUALIZAR
         try:
             with por_separado(), connection.cursor() as cursor:
-                cursor.execute(self._PREFIJO + consulta, valores)
+                sin_esperar_al_disco(cursor, consulta, valores)
                 escritas = cursor.rowcount
         except IntegrityError:
             if must_create:
