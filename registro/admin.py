@@ -20,7 +20,7 @@ from .admin_escala import (
     respuesta_csv,
     sin_cuentas_de_personal_ajenas,
 )
-from .models import Derechohabiente, Usuario
+from .models import CorreoPorEnviar, Derechohabiente, Usuario
 from .views_cuenta import url_absoluta
 
 # Derived from the CURP and the names by Derechohabiente.save(): shown, never typed.
@@ -204,7 +204,24 @@ class UsuarioAdmin(UserAdmin):
         url_para = url_absoluta(request)("registro:confirmar_correo")
         enviados = 0
         for cuenta in queryset.filter(correo_confirmado_en__isnull=True).exclude(email=""):
-            if flows.enviar_confirmacion(cuenta, url_para):
-                self.log_change(request, cuenta, str(_("Correo de confirmación enviado de nuevo.")))
-                enviados += 1
+            flows.enviar_confirmacion(cuenta, url_para)
+            self.log_change(request, cuenta, str(_("Correo de confirmación enviado de nuevo.")))
+            enviados += 1
         self.message_user(request, _("Correos de confirmación enviados: %(n)d.") % {"n": enviados})
+
+
+@admin.register(CorreoPorEnviar)
+class CorreoPorEnviarAdmin(admin.ModelAdmin):
+    """The mail queue, to watch: what waits, since when, and why the last attempt failed.
+    Read-only, and without the message's context (its links open accounts)."""
+
+    list_display = ["plantilla", "destinatario", "creado_en", "intentos", "siguiente_intento"]
+    list_filter = ["plantilla"]
+    fields = [*list_display, "ultimo_error"]
+    ordering = ["siguiente_intento"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -74,11 +74,10 @@ def crear_cuenta(
     return cuenta
 
 
-def enviar_confirmacion(usuario: Usuario, url_para: UrlPara) -> bool:
+def enviar_confirmacion(usuario: Usuario, url_para: UrlPara) -> None:
     enlace = url_para(enlaces.crear("confirmar", usuario))
-    return correo.enviar(
-        "confirmacion", usuario.email, {"usuario": usuario, "enlace": enlace, "horas": 24}
-    )
+    contexto = {"usuario": usuario.username, "enlace": enlace, "horas": 24}
+    correo.enviar("confirmacion", usuario.email, contexto)
 
 
 def confirmar_correo(token: str) -> Usuario:
@@ -89,14 +88,13 @@ def confirmar_correo(token: str) -> Usuario:
     return usuario
 
 
-def solicitar_cambio_de_correo(usuario: Usuario, nuevo: str, url_para: UrlPara) -> bool:
+def solicitar_cambio_de_correo(usuario: Usuario, nuevo: str, url_para: UrlPara) -> None:
     """The new address takes effect only when its owner follows the link sent to it."""
     usuario.correo_pendiente = nuevo
     usuario.save(update_fields=["correo_pendiente"])
     enlace = url_para(enlaces.crear("cambiar_correo", usuario))
-    return correo.enviar(
-        "cambio_correo", nuevo, {"usuario": usuario, "enlace": enlace, "horas": 24}
-    )
+    contexto = {"usuario": usuario.username, "enlace": enlace, "horas": 24}
+    correo.enviar("cambio_correo", nuevo, contexto)
 
 
 def confirmar_cambio_de_correo(token: str) -> Usuario:
@@ -122,6 +120,5 @@ def recordar_usuario(curp: str, correo_: str, url_ingresar: str) -> None:
         de_version_anterior=False,
     ).first()
     if usuario is not None:
-        correo.enviar(
-            "recordar_usuario", usuario.email, {"usuario": usuario, "url_ingresar": url_ingresar}
-        )
+        contexto = {"usuario": usuario.username, "url_ingresar": url_ingresar}
+        correo.enviar("recordar_usuario", usuario.email, contexto)

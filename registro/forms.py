@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import audio_captcha, curp
+from . import audio_captcha, correo, curp
 from .contrasenas import CampoContrasena
 from .mensajes import (
     CORREO_DUPLICADO,
@@ -312,3 +312,13 @@ class RecuperarContrasenaForm(PasswordResetForm):
     def get_users(self, email):
         cuentas = Usuario.objects.filter(mismo_correo(email), is_active=True)
         return (c for c in cuentas if c.has_usable_password())
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        """Queued like every other message (registro.correo), not sent in the request."""
+        ruta = reverse(
+            "registro:recuperar_contrasena_confirmar",
+            kwargs={"uidb64": context["uid"], "token": context["token"]},
+        )
+        enlace = f"{context['protocol']}://{context['domain']}{ruta}"
+        contexto = {"usuario": context["user"].get_username(), "enlace": enlace}
+        correo.enviar("recuperar_contrasena", context["email"], contexto)

@@ -26,7 +26,3 @@ USUARIO_ENVIADO = _(
     "Si la CURP y el correo electrónico corresponden a una cuenta, le enviamos su nombre de "
     "usuario a ese correo. Revise también la carpeta de correo no deseado."
 )
-CORREO_NO_ENVIADO = _(
-    "Su usuario quedó creado, pero no pudimos enviarle el correo de confirmación. Más tarde, "
-    "ingrese con su usuario y contraseña y pida que se lo enviemos de nuevo."
-)

@@ -8,6 +8,7 @@ from django.db import connection, models
 from django.db.models import Q, Value
 from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import curp
@@ -288,3 +289,30 @@ class Intento(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clave[:8]}… {self.momento:%Y-%m-%d %H:%M}"
+
+
+class CorreoPorEnviar(models.Model):
+    """A message waiting for the sender (registro.correo, manage.py enviar_correos).
+
+    The request only writes this row; the message is composed and handed to the mail server
+    outside it, so a slow or absent relay never holds a worker, and a refused message is
+    tried again. ``contexto`` holds the link the message carries: the row is deleted once
+    the message is sent.
+    """
+
+    plantilla = models.CharField(max_length=40)
+    destinatario = models.EmailField(max_length=254)
+    contexto = models.JSONField()
+    idioma = models.CharField(max_length=10)
+    creado_en = models.DateTimeField(default=timezone.now)
+    intentos = models.PositiveSmallIntegerField(default=0)
+    siguiente_intento = models.DateTimeField(default=timezone.now)
+    ultimo_error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("correo por enviar")
+        verbose_name_plural = _("correos por enviar")
+        indexes = [models.Index(fields=["siguiente_intento"], name="correo_siguiente_intento")]
+
+    def __str__(self) -> str:
+        return f"{self.plantilla} ({self.creado_en:%Y-%m-%d %H:%M})"

@@ -16,7 +16,7 @@ from django.views.generic import FormView, TemplateView
 
 from . import busqueda, cliente, curp, flows, limites, menu
 from .forms import BusquedaCurpForm, RegistroUsuarioForm, nuevo_reto
-from .mensajes import BUSQUE_PRIMERO, CORREO_NO_ENVIADO
+from .mensajes import BUSQUE_PRIMERO
 from .models import Derechohabiente
 from .paginas_en_memoria import con_huecos, en_memoria
 from .views_cuenta import url_absoluta
@@ -142,8 +142,7 @@ class CrearUsuarioView(FormView):
         del self.request.session[CURP_ENCONTRADA]
         self.request.session[USUARIO_CREADO] = [usuario.username, usuario.email]
         url_para = url_absoluta(self.request)("registro:confirmar_correo")
-        if not flows.enviar_confirmacion(usuario, url_para):
-            messages.error(self.request, CORREO_NO_ENVIADO)
+        flows.enviar_confirmacion(usuario, url_para)
         return redirect("registro:creado")
 
 

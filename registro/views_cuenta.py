@@ -48,13 +48,6 @@ def url_absoluta(request):
     return url_para
 
 
-def _avisar_envio(request, enviado: bool, exito: str) -> None:
-    if enviado:
-        messages.success(request, exito)
-    else:
-        messages.error(request, _("No pudimos enviar el correo. Intente más tarde."))
-
-
 def _resultado_de_enlace(request, titulo, mensaje, exito: bool):
     contexto = {"titulo": titulo, "mensaje": mensaje, "exito": exito}
     return render(request, "cuenta/enlace.html", contexto, status=200 if exito else 400)
@@ -84,13 +77,9 @@ def reenviar_confirmacion(request):
     pk = request.session.pop(REENVIAR_A, None)
     usuario = Usuario.objects.filter(pk=pk).first() if isinstance(pk, int) else None
     if usuario is not None and not usuario.correo_confirmado:
-        enviado = flows.enviar_confirmacion(
-            usuario, url_absoluta(request)("registro:confirmar_correo")
-        )
-        _avisar_envio(
-            request,
-            enviado,
-            _("Le enviamos un enlace nuevo a su correo electrónico. Es válido 24 horas."),
+        flows.enviar_confirmacion(usuario, url_absoluta(request)("registro:confirmar_correo"))
+        messages.success(
+            request, _("Le enviamos un enlace nuevo a su correo electrónico. Es válido 24 horas.")
         )
     return redirect("registro:ingresar")
 
@@ -149,9 +138,9 @@ class CambiarCorreoView(FormView):
     def form_valid(self, form):
         url_para = url_absoluta(self.request)("registro:confirmar_cambio_correo")
         nuevo = form.cleaned_data["email"]
-        _avisar_envio(
+        flows.solicitar_cambio_de_correo(self.request.user, nuevo, url_para)
+        messages.success(
             self.request,
-            flows.solicitar_cambio_de_correo(self.request.user, nuevo, url_para),
             _("Le enviamos un enlace a su correo nuevo. Sígalo en las próximas 24 horas."),
         )
         return redirect("registro:mi_oficina")
@@ -177,9 +166,6 @@ class RecuperarContrasenaView(auth_views.PasswordResetView):
 
     template_name = "cuenta/formulario.html"
     form_class = RecuperarContrasenaForm
-    email_template_name = "correo/recuperar_contrasena.txt"
-    html_email_template_name = "correo/recuperar_contrasena.html"
-    subject_template_name = "correo/recuperar_contrasena.asunto.txt"
     success_url = reverse_lazy("registro:recuperar_contrasena_enviado")
     extra_context = {
         "titulo": _("¿Olvidó su contraseña?"),

@@ -7,6 +7,7 @@ import sys
 import pytest
 from captcha.models import CaptchaStore
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
@@ -95,6 +96,18 @@ def datos_registro(cliente_en_paso_2):
         }
 
     return datos
+
+
+@pytest.fixture
+def buzon(mailoutbox):
+    """What reached the mail server once the queue was sent, as manage.py enviar_correos
+    does it: call it after the request that queued a message."""
+
+    def enviados():
+        call_command("enviar_correos", "--una-vez")
+        return mailoutbox
+
+    return enviados
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ import time
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -37,10 +38,10 @@ def error_de_ingreso(respuesta) -> str:
 
 
 @pytest.fixture
-def registrado(cliente_en_paso_2, datos_registro, mailoutbox):
+def registrado(cliente_en_paso_2, datos_registro, buzon):
     """A person who just pressed "Crear usuario": the account and the e-mail it got."""
     cliente_en_paso_2.post(reverse("registro:usuario"), datos_registro())
-    return Usuario.objects.get(username="ana.ejemplo"), mailoutbox[-1]
+    return Usuario.objects.get(username="ana.ejemplo"), buzon()[-1]
 
 
 @pytest.fixture
@@ -70,21 +71,21 @@ def test_la_pagina_de_usuario_creado_dice_a_donde_se_envio(cliente_en_paso_2, re
     assert "Le enviamos un correo a <strong>ana.ejemplo@correo.example</strong>" in pagina
 
 
-def test_sin_confirmar_no_ingresa_y_puede_pedir_otro_enlace(client, registrado, mailoutbox):
+def test_sin_confirmar_no_ingresa_y_puede_pedir_otro_enlace(client, registrado, buzon):
     respuesta = ingresar(client, "ana.ejemplo")
     assert "Todavía no confirma su correo electrónico" in error_de_ingreso(respuesta)
     assert "Enviar de nuevo el enlace de confirmación" in respuesta.content.decode()
     assert "_auth_user_id" not in client.session
 
     client.post(reverse("registro:reenviar_confirmacion"), follow=True)
-    assert len(mailoutbox) == 2
-    client.get(enlace_del_correo(mailoutbox[-1]))
+    assert len(buzon()) == 2
+    client.get(enlace_del_correo(buzon()[-1]))
     assert ingresar(client, "ana.ejemplo").url == MI_OFICINA
 
 
-def test_reenviar_sin_haber_probado_la_contrasena_no_envia_nada(client, registrado, mailoutbox):
+def test_reenviar_sin_haber_probado_la_contrasena_no_envia_nada(client, registrado, buzon):
     client.post(reverse("registro:reenviar_confirmacion"))
-    assert len(mailoutbox) == 1
+    assert len(buzon()) == 1
 
 
 def test_el_enlace_confirma_una_sola_vez(client, registrado):
@@ -125,6 +126,8 @@ def test_el_correo_de_desarrollo_se_escribe_en_archivos(
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = tmp_path
     cliente_en_paso_2.post(reverse("registro:usuario"), datos_registro())
+    assert list(tmp_path.iterdir()) == []  # queued: the sender writes it
+    call_command("enviar_correos", "--una-vez")
     (archivo,) = tmp_path.iterdir()
     texto = archivo.read_text()
     assert "Subject: Confirme su correo de la Oficina Virtual" in texto
@@ -181,23 +184,23 @@ def test_salir(client, confirmada):
 # Recovery
 
 
-def test_olvido_su_contrasena_responde_igual_exista_o_no(client, confirmada, mailoutbox):
+def test_olvido_su_contrasena_responde_igual_exista_o_no(client, confirmada, buzon):
     url = reverse("registro:recuperar_contrasena")
     sin_cuenta = client.post(url, {"email": "nadie@correo.example"}, follow=True)
     con_cuenta = client.post(url, {"email": "ANA.ejemplo@correo.example"}, follow=True)
     assert sin_cuenta.content == con_cuenta.content
     assert "Si ese correo electrónico corresponde a una cuenta" in con_cuenta.content.decode()
-    assert len(mailoutbox) == 2  # the confirmation, then one reset message
-    assert mailoutbox[-1].subject == "Elija una contraseña nueva para la Oficina Virtual"
+    assert len(buzon()) == 2  # the confirmation, then one reset message
+    assert buzon()[-1].subject == "Elija una contraseña nueva para la Oficina Virtual"
 
 
-def recuperar(client, mailoutbox) -> str:
+def recuperar(client, buzon) -> str:
     client.post(reverse("registro:recuperar_contrasena"), {"email": "ana.ejemplo@correo.example"})
-    return enlace_del_correo(mailoutbox[-1])
+    return enlace_del_correo(buzon()[-1])
 
 
-def test_recuperar_la_contrasena_con_el_enlace(client, confirmada, mailoutbox):
-    enlace = recuperar(client, mailoutbox)
+def test_recuperar_la_contrasena_con_el_enlace(client, confirmada, buzon):
+    enlace = recuperar(client, buzon)
     formulario = client.get(enlace, follow=True)
     destino = formulario.redirect_chain[-1][0]
     nueva = {"new_password1": OTRA, "new_password2": OTRA}
@@ -212,9 +215,9 @@ def test_recuperar_la_contrasena_con_el_enlace(client, confirmada, mailoutbox):
 
 @pytest.mark.parametrize("problema", ["alterado", "vencido"])
 def test_un_enlace_de_recuperacion_alterado_o_vencido_no_sirve(
-    client, confirmada, mailoutbox, monkeypatch, problema
+    client, confirmada, buzon, monkeypatch, problema
 ):
-    enlace = recuperar(client, mailoutbox)
+    enlace = recuperar(client, buzon)
     if problema == "alterado":
         enlace = enlace[:-4] + "zzz/"
     else:
@@ -231,17 +234,17 @@ def test_un_enlace_de_recuperacion_alterado_o_vencido_no_sirve(
     assert confirmada.check_password(CONTRASENA)
 
 
-def test_olvido_su_usuario_lo_envia_por_correo(client, confirmada, mailoutbox):
+def test_olvido_su_usuario_lo_envia_por_correo(client, confirmada, buzon):
     url = reverse("registro:recordar_usuario")
     curp = confirmada.derechohabiente.curp
     equivocado = client.post(url, {"curp": curp, "email": "otra@correo.example"}, follow=True)
     correcto = client.post(url, {"curp": curp.lower(), "email": confirmada.email}, follow=True)
     assert equivocado.content == correcto.content
     assert "ana.ejemplo" not in correcto.content.decode()
-    assert len(mailoutbox) == 2
-    assert mailoutbox[-1].to == [confirmada.email]
+    assert len(buzon()) == 2
+    assert buzon()[-1].to == [confirmada.email]
     assert "Su nombre de usuario de la Oficina Virtual del ISSSTE es: ana.ejemplo" in (
-        mailoutbox[-1].body
+        buzon()[-1].body
     )
 
 
@@ -268,7 +271,7 @@ def test_cambiar_la_contrasena_pide_la_actual(client, confirmada):
     assert confirmada.check_password(OTRA)
 
 
-def test_cambiar_el_correo_se_confirma_en_la_direccion_nueva(client, confirmada, mailoutbox):
+def test_cambiar_el_correo_se_confirma_en_la_direccion_nueva(client, confirmada, buzon):
     ingresar(client, "ana.ejemplo")
     url = reverse("registro:cambiar_correo")
     mal = client.post(url, {"email": "nueva@correo.example", "password": "no es"})
@@ -276,9 +279,9 @@ def test_cambiar_el_correo_se_confirma_en_la_direccion_nueva(client, confirmada,
     client.post(url, {"email": "nueva@correo.example", "password": CONTRASENA})
     confirmada.refresh_from_db()
     assert confirmada.email == "ana.ejemplo@correo.example"  # not yet
-    assert mailoutbox[-1].to == ["nueva@correo.example"]
+    assert buzon()[-1].to == ["nueva@correo.example"]
 
-    enlace = enlace_del_correo(mailoutbox[-1])
+    enlace = enlace_del_correo(buzon()[-1])
     assert "correo electrónico cambió" in client.get(enlace).content.decode()
     confirmada.refresh_from_db()
     assert confirmada.email == "nueva@correo.example"
@@ -376,7 +379,7 @@ def test_una_cuenta_de_la_version_anterior_no_ingresa(client, cuenta_anterior):
 
 
 def test_repetir_el_registro_reemplaza_la_cuenta_anterior(
-    client, cuenta_anterior, derechohabiente, mailoutbox
+    client, cuenta_anterior, derechohabiente, buzon
 ):
     assert client.post(reverse("registro:curp"), {"curp": derechohabiente.curp}).status_code == 302
     pagina = client.get(reverse("registro:usuario")).content.decode()
@@ -396,7 +399,7 @@ def test_repetir_el_registro_reemplaza_la_cuenta_anterior(
     assert cuenta.email == "ana.nueva@correo.example"
     assert not cuenta.check_password("clave vieja")
     assert "no son correctos" in error_de_ingreso(ingresar(client, "ana.vieja", "clave vieja"))
-    client.get(enlace_del_correo(mailoutbox[-1]))
+    client.get(enlace_del_correo(buzon()[-1]))
     assert ingresar(client, "ana.vieja").url == MI_OFICINA
 
 
@@ -439,10 +442,10 @@ def test_el_personal_desactiva_y_activa_y_queda_en_la_historia(personal, confirm
     assert {e.user.username for e in historia} == {"jefa"}
 
 
-def test_el_personal_reenvia_la_confirmacion(personal, registrado, mailoutbox):
+def test_el_personal_reenvia_la_confirmacion(personal, registrado, buzon):
     usuario, _ = registrado
     accion(personal, "reenviar_confirmacion", usuario)
-    assert len(mailoutbox) == 2 and mailoutbox[-1].to == [usuario.email]
+    assert len(buzon()) == 2 and buzon()[-1].to == [usuario.email]
     assert LogEntry.objects.get(object_id=str(usuario.pk)).change_message == (
         "Correo de confirmación enviado de nuevo."
     )
@@ -458,12 +461,12 @@ def test_el_personal_ve_el_ultimo_ingreso(personal, confirmada):
 
 @pytest.mark.parametrize("problema", ["alterado", "vencido"])
 def test_un_enlace_de_correo_nuevo_alterado_o_vencido_no_cambia_nada(
-    client, confirmada, mailoutbox, monkeypatch, problema
+    client, confirmada, buzon, monkeypatch, problema
 ):
     ingresar(client, "ana.ejemplo")
     datos = {"email": "nueva@correo.example", "password": CONTRASENA}
     client.post(reverse("registro:cambiar_correo"), datos)
-    enlace = enlace_del_correo(mailoutbox[-1])
+    enlace = enlace_del_correo(buzon()[-1])
     if problema == "alterado":
         enlace = enlace.replace(":", ";", 1)
     else:

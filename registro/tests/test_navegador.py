@@ -348,7 +348,7 @@ def test_los_avisos_del_registro_se_ven_y_son_accesibles(page: Page, live_server
     capturar(page, "17-registro-curp-con-cuenta")
 
 
-def test_confirmar_el_correo_ingresar_y_salir(page: Page, live_server, derechohabiente, mailoutbox):
+def test_confirmar_el_correo_ingresar_y_salir(page: Page, live_server, derechohabiente, buzon):
     ir_al_paso_2(page, live_server, derechohabiente.curp)
     llenar_paso_2(page)
     page.get_by_label("Escriba el código de la imagen").fill(respuesta_del_captcha(page))
@@ -362,7 +362,7 @@ def test_confirmar_el_correo_ingresar_y_salir(page: Page, live_server, derechoha
     expect(page.locator("#resumen-errores")).to_contain_text("Todavía no confirma")
     capturar(page, "18-ingresar-sin-confirmar")
 
-    enlace = re.search(r"https?://\S+", mailoutbox[-1].body).group(0)
+    enlace = re.search(r"https?://\S+", buzon()[-1].body).group(0)
     page.goto(enlace)
     expect(page.get_by_role("heading", name="Correo confirmado")).to_be_visible()
     capturar(page, "19-correo-confirmado")
