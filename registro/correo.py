@@ -11,7 +11,6 @@ import datetime
 import logging
 
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -24,6 +23,9 @@ logger = logging.getLogger(__name__)
 # expired by then, and the person can ask for a new one.
 INTENTOS = 12
 ESPERA_MAXIMA = datetime.timedelta(hours=1)
+# How long a sender holds the messages it took: more than a batch can take (50 messages,
+# each at most EMAIL_TIMEOUT, 10 s).
+RESERVA = datetime.timedelta(minutes=15)
 
 
 def enviar(plantilla: str, destinatario: str, contexto: dict) -> None:
@@ -52,37 +54,53 @@ def componer(pendiente: CorreoPorEnviar, conexion) -> EmailMultiAlternatives:
 def enviar_pendientes(lote: int = 50) -> int:
     """Send up to ``lote`` queued messages that are due; returns how many were tried.
 
-    Rows are taken with SKIP LOCKED: several senders, on one machine or many, never take
-    the same message. A message is deleted once the mail server accepted it.
+    A message is deleted once the mail server accepted it; one refused, or one that could
+    not be composed, waits for its next attempt.
     """
-    with transaction.atomic():
-        pendientes = list(
-            CorreoPorEnviar.objects.select_for_update(skip_locked=True)
-            .filter(siguiente_intento__lte=timezone.now())
-            .order_by("siguiente_intento")[:lote]
-        )
-        if not pendientes:
-            return 0
-        enviados = []
-        conexion = get_connection()
-        try:
-            conexion.open()
-        except OSError as error:  # the mail server is unreachable: every message waits
-            for pendiente in pendientes:
+    pendientes = reservar(lote)
+    if not pendientes:
+        return 0
+    conexion = get_connection()
+    try:
+        conexion.open()
+    except OSError as error:  # the mail server is unreachable: every message waits
+        for pendiente in pendientes:
+            _otra_vez_mas_tarde(pendiente, error)
+        return len(pendientes)
+    enviados = []
+    try:
+        for pendiente in pendientes:
+            try:
+                componer(pendiente, conexion).send()
+            except Exception as error:  # one bad message must not stop the rest
                 _otra_vez_mas_tarde(pendiente, error)
-            return len(pendientes)
-        try:
-            for pendiente in pendientes:
-                try:
-                    componer(pendiente, conexion).send()
-                except Exception as error:  # one bad message must not stop the rest
-                    _otra_vez_mas_tarde(pendiente, error)
-                else:
-                    enviados.append(pendiente.pk)
-        finally:
-            conexion.close()
-        CorreoPorEnviar.objects.filter(pk__in=enviados).delete()
+            else:
+                enviados.append(pendiente.pk)
+    finally:
+        conexion.close()
+    CorreoPorEnviar.objects.filter(pk__in=enviados).delete()
     return len(pendientes)
+
+
+def reservar(lote: int) -> list[CorreoPorEnviar]:
+    """Take due messages for RESERVA in one committed statement. SKIP LOCKED: senders on
+    one machine or many never take the same message; and no transaction stays open while
+    the mail server answers (a long one would hold back VACUUM on every table). A sender
+    that stops midway leaves its messages to the others once RESERVA has passed."""
+    ahora = timezone.now()  # the clock that set siguiente_intento
+    return list(
+        CorreoPorEnviar.objects.raw(
+            """
+            UPDATE registro_correoporenviar SET siguiente_intento = %s
+            WHERE id IN (
+                SELECT id FROM registro_correoporenviar WHERE siguiente_intento <= %s
+                ORDER BY siguiente_intento LIMIT %s FOR UPDATE SKIP LOCKED
+            )
+            RETURNING *
+            """,
+            [ahora + RESERVA, ahora, lote],
+        )
+    )
 
 
 def _otra_vez_mas_tarde(pendiente: CorreoPorEnviar, error: Exception) -> None:

@@ -146,3 +146,15 @@ def test_el_personal_ve_la_cola_sin_los_enlaces(admin_client, cliente_en_paso_2,
         assert "ana.ejemplo@correo.example" in html
         assert pendiente.contexto["enlace"] not in html
     assert reverse("admin:registro_correoporenviar_add") not in lista.content.decode()
+
+
+def test_lo_que_tomo_un_enviador_que_se_detuvo_sale_con_otro_despues(mailoutbox):
+    correo.enviar("recordar_usuario", "ana@correo.example", {"usuario": "ana", "url_ingresar": "/"})
+    (tomado,) = correo.reservar(50)  # a sender took it and stopped before sending
+    enviar_cola()
+    assert mailoutbox == []  # meanwhile no other sender sends it a second time
+    reserva = tomado.siguiente_intento - timezone.now()
+    assert datetime.timedelta(minutes=14) < reserva <= correo.RESERVA
+    CorreoPorEnviar.objects.update(siguiente_intento=timezone.now())  # 15 minutes later
+    enviar_cola()
+    assert [m.to for m in mailoutbox] == [["ana@correo.example"]]
