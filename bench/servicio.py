@@ -34,10 +34,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oficina_virtual.settings")
 from bench.comun import base_de_datos_propia, ficha_csrf  # noqa: E402
 
 DURACION = int(os.environ.get("DURACION", "10"))
-# The rows bound by the password hasher run longer: at about ten per second, ten seconds
-# hold a hundred hashes, and the hashes still in the workers when wrk stops (up to one per
-# worker, work done but not counted) were 4 % of them.
-DURACION_HASHER = 3 * DURACION
+# The rows bound by the password hasher run longer, in rounds: at about ten per second, ten
+# seconds hold a hundred hashes, and the hashes still in the workers when wrk stops (up to one
+# per worker, work done but not counted) were 4 % of them; and the hasher alone, measured
+# around each round, drifts by a tenth within minutes.
+DURACION_HASHER = 2 * DURACION
+RONDAS = 3
 CONEXIONES = int(os.environ.get("CONEXIONES", "32"))
 N_REGISTRO = int(os.environ.get("N_REGISTRO", "100000"))
 CONTRASENA = "Clave de prueba 2026"
@@ -101,7 +103,12 @@ print("\\n".join(CaptchaStore.generate_key() for _ in range(500)))
     # per-CURP limit (10 in 10 minutes) is never what answers; the registrations use others.
     curps = [linea.split(",")[0] for linea in registro.read_text().splitlines()[2:]]
     mitad = (20000 + len(curps)) // 2
-    (carpeta / "para-registrarse.txt").write_text("\n".join(curps[20000:mitad]))
+    for ronda in range(RONDAS):  # each CURP registers once
+        por_ronda = (mitad - 20000) // RONDAS
+        inicio = 20000 + ronda * por_ronda
+        (carpeta / f"para-registrarse-{ronda}.txt").write_text(
+            "\n".join(curps[inicio : inicio + por_ronda])
+        )
     (carpeta / "para-registrarse-sin-hash.txt").write_text("\n".join(curps[mitad:-1]))
     registradas = set(curps)
     no_encontradas = [
@@ -291,9 +298,7 @@ def wrk(
     }
 
 
-def registro_completo(
-    servidor: str, entorno: dict, carpeta: Path, curps: str = "para-registrarse.txt"
-) -> dict:
+def registro_completo(servidor: str, entorno: dict, carpeta: Path, curps: str) -> dict:
     """locust: CONEXIONES people, each registering (4 requests) one after another; the
     figures are those of the last step, "Crear usuario", one per completed registration."""
     prefijo = carpeta / "locust"
@@ -366,6 +371,25 @@ def hasher_solo(entorno: dict, gunicorn: subprocess.Popen) -> float:
     for proceso in procesos:
         proceso.join()
     return sum(cola.get() for _ in procesos)
+
+
+def en_rondas(entorno: dict, gunicorn: subprocess.Popen, medir) -> list[dict]:
+    """``medir(ronda)`` RONDAS times between measurements of the hasher alone; each round's
+    share of the mean of the two around it."""
+    hashes, rondas = [hasher_solo(entorno, gunicorn)], []
+    for ronda in range(RONDAS):
+        medida = medir(ronda)
+        vaciar_cola(entorno)  # messages the round queued are sent before the hasher runs alone
+        hashes.append(hasher_solo(entorno, gunicorn))
+        limite = (hashes[-2] + hashes[-1]) / 2
+        rondas.append({**medida, "hasher": limite, "parte": medida["rps"] / limite})
+    return rondas
+
+
+def mediana(rondas: list[dict]) -> dict:
+    """The round with the median share, and the errors of all rounds."""
+    central = sorted(rondas, key=lambda r: r["parte"])[len(rondas) // 2]
+    return {**central, "errores": sum(r["errores"] for r in rondas)}
 
 
 def csrf(url: str) -> tuple[str, str]:
@@ -448,28 +472,29 @@ def main():
                 servidor, lua_get([f"/captcha/image/{c}/" for c in datos["captchas"]]), carpeta
             ),
         }
-        # The machine's speed drifts by a tenth within minutes: the hasher alone is measured
-        # right before and right after each of the two rows it bounds, and each row is
-        # compared with the mean of the two measurements around it.
-        hashes = [hasher_solo(entorno, procesos[0])]
-        medidas["ingresar (POST, Argon2)"] = wrk(
-            servidor,
-            lua_post(
-                "/oficina-virtual/ingresar/",
-                {"username": "bench.usuario"},
-                "password",
-                [urllib.parse.quote(CONTRASENA)],
-                ficha_ingreso,
+        # The machine's speed drifts by a tenth within minutes: each hasher-bound row runs
+        # in RONDAS rounds, the hasher alone measured before and after each round, and each
+        # round is compared with the mean of the two measurements around it.
+        ingreso = lua_post(
+            "/oficina-virtual/ingresar/",
+            {"username": "bench.usuario"},
+            "password",
+            [urllib.parse.quote(CONTRASENA)],
+            ficha_ingreso,
+        )
+        rondas_ingreso = en_rondas(
+            entorno, procesos[0], lambda _: wrk(servidor, ingreso, carpeta, DURACION_HASHER)
+        )
+        rondas_registro = en_rondas(
+            entorno,
+            procesos[0],
+            lambda ronda: registro_completo(
+                servidor, entorno, carpeta, f"para-registrarse-{ronda}.txt"
             ),
-            carpeta,
-            DURACION_HASHER,
         )
-        hashes.append(hasher_solo(entorno, procesos[0]))
-        medidas["registro completo (locust, 4 pasos, Argon2)"] = registro_completo(
-            servidor, entorno, carpeta
-        )
-        correo = vaciar_cola(entorno)
-        hashes.append(hasher_solo(entorno, procesos[0]))
+        medidas["ingresar (POST, Argon2)"] = mediana(rondas_ingreso)
+        medidas["registro completo (locust, 4 pasos, Argon2)"] = mediana(rondas_registro)
+        limite = medidas["registro completo (locust, 4 pasos, Argon2)"]["hasher"]
         # The same registration against a server whose hasher costs nothing: what everything
         # but the hash costs, the rest of the gap to the hasher alone.
         sin_hash = iniciar_gunicorn(
@@ -479,6 +504,7 @@ def main():
         medidas[SIN_HASH] = registro_completo(
             f"http://127.0.0.1:{sin_hash_puerto}", entorno, carpeta, "para-registrarse-sin-hash.txt"
         )
+        correo = vaciar_cola(entorno)
         memoria = [p.memory_info().rss / 2**20 for p in psutil.Process(procesos[0].pid).children()]
     finally:
         for proceso in procesos:
@@ -502,17 +528,12 @@ def main():
             f"| {m['errores']}{' (' + m['detalle'] + ')' if m.get('detalle') else ''} "
             f"| {m['rps'] / hola_rps:.2f} | {m['rps'] / nginx_rps:.3f} |"
         )
-    ingreso = medidas["ingresar (POST, Argon2)"]["rps"]
-    registros = medidas["registro completo (locust, 4 pasos, Argon2)"]["rps"]
-    antes, entre, despues = hashes
-    limite_ingreso, limite = (antes + entre) / 2, (entre + despues) / 2
-    print(
-        f"\nHasher solo (Argon2, {os.cpu_count()} procesos): {antes:.1f} hashes/s antes de "
-        f"ingresar, {entre:.1f} entre ingresar y el registro, {despues:.1f} después. Ingresar "
-        f"alcanza {ingreso:.1f} req/s = {ingreso / limite_ingreso:.1%} de la media a su "
-        f"alrededor ({limite_ingreso:.1f}); el registro completo {registros:.1f} registros/s "
-        f"= {registros / limite:.1%} de la suya ({limite:.1f})."
-    )
+    print(f"\nHasher solo (Argon2, {nucleos} procesos) alrededor de cada ronda:")
+    for nombre, rondas in (("Ingresar", rondas_ingreso), ("Registro completo", rondas_registro)):
+        detalle = "; ".join(
+            f"{r['rps']:.1f}/s ÷ {r['hasher']:.1f} = {r['parte']:.1%}" for r in rondas
+        )
+        print(f"- {nombre}: {detalle}; mediana **{mediana(rondas)['parte']:.1%}**.")
     # Were each registration its hash plus what it costs without one, with nothing lost to
     # the two sharing the cores, the share would be X / (X + hashes/s).
     resto = medidas[SIN_HASH]["rps"]
@@ -522,8 +543,8 @@ def main():
         f"llegaría a {resto / (resto + limite):.1%} del hasher solo."
     )
     print(
-        f"Correo: al terminar el registro quedaban {correo[0]} mensajes en cola (el enviador "
-        f"corre con nice 19); salieron todos en {correo[1]:.1f} s."
+        f"Correo: al terminar el registro sin hash ({resto:.0f}/s) quedaban {correo[0]} "
+        f"mensajes en cola (el enviador corre con nice 19); salieron todos en {correo[1]:.1f} s."
     )
     print("Memoria por worker de gunicorn (RSS): " + ", ".join(f"{m:.0f} MiB" for m in memoria))
     shutil.rmtree(carpeta, ignore_errors=True)
