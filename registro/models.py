@@ -300,14 +300,21 @@ class CorreoPorEnviar(models.Model):
     the message is sent.
     """
 
-    plantilla = models.CharField(max_length=40)
-    destinatario = models.EmailField(max_length=254)
-    contexto = models.JSONField()
-    idioma = models.CharField(max_length=10)
-    creado_en = models.DateTimeField(default=timezone.now)
-    intentos = models.PositiveSmallIntegerField(default=0)
-    siguiente_intento = models.DateTimeField(default=timezone.now)
-    ultimo_error = models.CharField(max_length=200, blank=True)
+    PLANTILLAS = {
+        "confirmacion": _("Confirmación del correo"),
+        "cambio_correo": _("Confirmación del correo nuevo"),
+        "recuperar_contrasena": _("Contraseña olvidada"),
+        "recordar_usuario": _("Nombre de usuario olvidado"),
+    }
+
+    plantilla = models.CharField(_("mensaje"), max_length=40, choices=PLANTILLAS)
+    destinatario = models.EmailField(_("destinatario"), max_length=254)
+    contexto = models.JSONField(_("contexto"))
+    idioma = models.CharField(_("idioma"), max_length=10)
+    creado_en = models.DateTimeField(_("creado"), default=timezone.now)
+    intentos = models.PositiveSmallIntegerField(_("intentos fallidos"), default=0)
+    siguiente_intento = models.DateTimeField(_("siguiente intento"), default=timezone.now)
+    ultimo_error = models.CharField(_("último error"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("correo por enviar")
@@ -315,4 +322,6 @@ class CorreoPorEnviar(models.Model):
         indexes = [models.Index(fields=["siguiente_intento"], name="correo_siguiente_intento")]
 
     def __str__(self) -> str:
-        return f"{self.plantilla} ({self.creado_en:%Y-%m-%d %H:%M})"
+        return (
+            f"{self.get_plantilla_display()} ({timezone.localtime(self.creado_en):%Y-%m-%d %H:%M})"
+        )
