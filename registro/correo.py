@@ -10,6 +10,7 @@ or absent relay holds no worker, and a refused message is tried again later.
 import datetime
 import logging
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -34,7 +35,7 @@ def enviar(plantilla: str, destinatario: str, contexto: dict) -> None:
         plantilla=plantilla,
         destinatario=destinatario,
         contexto=contexto,
-        idioma=translation.get_language() or "es",
+        idioma=translation.get_language() or settings.LANGUAGE_CODE,
     )
 
 
