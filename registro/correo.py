@@ -39,6 +39,12 @@ def enviar(plantilla: str, destinatario: str, contexto: dict) -> None:
     )
 
 
+def enmascarar(direccion: str) -> str:
+    """ "a***@correo.example": enough for the owner to recognise an address, not to write to it."""
+    local, _, dominio = direccion.partition("@")
+    return f"{local[:1]}***@{dominio}"
+
+
 def componer(pendiente: CorreoPorEnviar, conexion) -> EmailMultiAlternatives:
     nombre, contexto = f"correo/{pendiente.plantilla}", pendiente.contexto
     with translation.override(pendiente.idioma):

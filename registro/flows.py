@@ -101,11 +101,17 @@ def confirmar_cambio_de_correo(token: str) -> Usuario:
     usuario = enlaces.verificar("cambiar_correo", token)
     if not usuario.correo_pendiente:
         raise enlaces.EnlaceInvalido("usado")
+    anterior = usuario.email
     usuario.email = usuario.correo_pendiente
     usuario.correo_pendiente = ""
     usuario.correo_confirmado_en = timezone.now()
     with _sin_duplicados():
         usuario.save(update_fields=["email", "correo_pendiente", "correo_confirmado_en"])
+    if anterior:
+        # Whoever holds the old address learns of the change: if it was not its owner, someone
+        # else has the password.
+        contexto = {"usuario": usuario.username, "nuevo": correo.enmascarar(usuario.email)}
+        correo.enviar("correo_cambiado", anterior, contexto)
     return usuario
 
 

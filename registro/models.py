@@ -305,6 +305,7 @@ class CorreoPorEnviar(models.Model):
         "cambio_correo": _("Confirmación del correo nuevo"),
         "recuperar_contrasena": _("Contraseña olvidada"),
         "recordar_usuario": _("Nombre de usuario olvidado"),
+        "correo_cambiado": _("Aviso de correo cambiado, a la dirección anterior"),
     }
 
     plantilla = models.CharField(_("mensaje"), max_length=40, choices=PLANTILLAS)

@@ -287,6 +287,15 @@ def test_cambiar_el_correo_se_confirma_en_la_direccion_nueva(client, confirmada,
     assert confirmada.email == "nueva@correo.example"
     assert client.get(enlace).status_code == 400  # single use
 
+    # The old address is told, with the new one masked, in case it was not its owner.
+    aviso = buzon()[-1]
+    assert aviso.to == ["ana.ejemplo@correo.example"]
+    assert aviso.subject == "El correo de su cuenta de la Oficina Virtual cambió"
+    assert "«ana.ejemplo»" in aviso.body and "cambió a n***@correo.example" in aviso.body
+    assert "nueva@" not in aviso.body + aviso.alternatives[0].content
+    assert "alguien más conoce su contraseña" in aviso.body
+    assert "puede ignorarlo" not in aviso.body
+
 
 def test_no_se_cambia_a_un_correo_de_otra_cuenta(client, confirmada):
     Usuario.objects.create_user("otra", "Ocupado@correo.example", CONTRASENA)

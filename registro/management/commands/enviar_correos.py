@@ -12,8 +12,8 @@ logger = logging.getLogger(__name__)
 class Command(BaseCommand):
     help = (
         "Envía los correos que las páginas dejaron en cola (confirmación, recuperación, "
-        "cambio de correo, nombre de usuario). Sin --una-vez sigue esperando correos nuevos; "
-        "corra uno o varios junto al servidor web (README)."
+        "cambio de correo y su aviso, nombre de usuario). Sin --una-vez sigue esperando "
+        "correos nuevos; corra uno o varios junto al servidor web (README)."
     )
 
     def add_arguments(self, parser):
