@@ -202,12 +202,13 @@ class UsuarioAdmin(UserAdmin):
     )
     def reenviar_confirmacion(self, request, queryset):
         url_para = url_absoluta(request)("registro:confirmar_correo")
-        enviados = 0
-        for cuenta in queryset.filter(correo_confirmado_en__isnull=True).exclude(email=""):
+        cuentas = queryset.filter(correo_confirmado_en__isnull=True).exclude(email="")
+        for cuenta in cuentas:  # evaluated once: len() below reads the same rows
             flows.enviar_confirmacion(cuenta, url_para)
             self.log_change(request, cuenta, str(_("Correo de confirmación enviado de nuevo.")))
-            enviados += 1
-        self.message_user(request, _("Correos de confirmación enviados: %(n)d.") % {"n": enviados})
+        self.message_user(
+            request, _("Correos de confirmación enviados: %(n)d.") % {"n": len(cuentas)}
+        )
 
 
 @admin.register(CorreoPorEnviar)
