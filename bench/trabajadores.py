@@ -8,7 +8,6 @@ the login (Argon2) and the table prints requests per second, p99 and errors of e
 import os
 import sys
 import tempfile
-import urllib.parse
 from pathlib import Path
 
 import psycopg2
@@ -61,14 +60,9 @@ def main():
             )
             ingreso = servicio.wrk(
                 servidor,
-                servicio.lua_post(
-                    "/oficina-virtual/ingresar/",
-                    {"username": "bench.usuario"},
-                    "password",
-                    [urllib.parse.quote(servicio.CONTRASENA)],
-                    ficha_ingreso,
-                ),
+                servicio.ingreso(ficha_ingreso),
                 carpeta,
+                servicio.CALENTAMIENTO + servicio.DURACION,
             )
         finally:
             proceso.terminate()
