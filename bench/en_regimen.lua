@@ -5,8 +5,9 @@
 -- left. From a cold start the first hashes end only after the pipeline has filled (every
 -- connection's first requests queued, four hashes sharing two cores), a second's work with no
 -- completion to show for it; the hasher alone, measured for comparison, has no such start.
--- done() prints one line: EN_REGIMEN <completed> <seconds> <failed> <p50 ms> <p99 ms>, the
--- latencies being those the script passed to completada() (0 if none).
+-- done() prints one line: EN_REGIMEN <completed> <seconds> <failed> <p50 ms> <p99 ms>
+-- <completed since the start>, the latencies being those the script passed to completada()
+-- (0 if none).
 
 local ffi = require("ffi")
 ffi.cdef([[
@@ -41,9 +42,10 @@ function done(resumen)
     inicio = math.min(inicio, hilo:get("comienzo"))
   end
   local desde, hasta = inicio + 1000 * CALENTAMIENTO, inicio + resumen.duration / 1000
-  local n, fallos, todas = 0, 0, {}
+  local n, desde_el_inicio, fallos, todas = 0, 0, 0, {}
   for _, hilo in ipairs(hilos) do
     for _, fin in ipairs(hilo:get("completadas")) do
+      desde_el_inicio = desde_el_inicio + 1
       if fin >= desde then
         n = n + 1
       end
@@ -57,6 +59,6 @@ function done(resumen)
   local function percentil(p)
     return #todas > 0 and todas[math.max(1, math.ceil(#todas * p))] or 0
   end
-  io.write(string.format("EN_REGIMEN %d %.3f %d %.1f %.1f\n", n, (hasta - desde) / 1000, fallos,
-    percentil(0.5), percentil(0.99)))
+  io.write(string.format("EN_REGIMEN %d %.3f %d %.1f %.1f %d\n", n, (hasta - desde) / 1000,
+    fallos, percentil(0.5), percentil(0.99), desde_el_inicio))
 end
