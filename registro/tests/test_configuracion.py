@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 from django.conf import settings
+from django.db import connections
 
 CARGAR_SETTINGS = "import django; django.setup(); print('cargado')"
 
@@ -41,7 +42,7 @@ def test_sin_database_url_dice_que_hacer():
 
 def test_la_base_de_datos_es_postgresql_con_conexiones_persistentes():
     base = settings.DATABASES["default"]
-    assert base["ENGINE"] == "django.db.backends.postgresql"
+    assert connections["default"].vendor == "postgresql"
     assert base["CONN_MAX_AGE"] > 0
     assert base["CONN_HEALTH_CHECKS"] is True
 

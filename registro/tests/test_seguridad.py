@@ -7,6 +7,7 @@ import logging
 import os
 import subprocess
 import sys
+import time
 import unicodedata
 import urllib.error
 import urllib.parse
@@ -19,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
-from django.db import connection
+from django.db import close_old_connections, connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -474,3 +475,26 @@ def test_sin_base_de_datos_un_503_en_espanol_y_luego_sigue(
     assert navegante.pedir(reverse("registro:oficina"))[0] == 200
     connection.close()  # this test's own connection was cut as well
     assert not Usuario.objects.filter(username="en.la.caida").exists()
+
+
+def test_una_conexion_que_postgresql_corto_se_renueva_antes_de_usarla(transactional_db):
+    """A restart or an idle timeout closes the connection a worker keeps between requests;
+    the next request opens a new one instead of failing on the old (the cheap health check
+    of oficina_virtual/postgresql)."""
+    connection.ensure_connection()
+    anterior = connection.connection.get_backend_pid()
+    admin = psycopg2.connect(**{**connection.get_connection_params(), "dbname": "postgres"})
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [anterior])
+        for _ in range(100):  # the server signals the backend; wait until it has gone
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [anterior])
+            if cursor.fetchone()[0] == 0:
+                break
+            time.sleep(0.05)
+    admin.close()
+
+    close_old_connections()  # what Django does as each request starts
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        assert cursor.fetchone()[0] != anterior
