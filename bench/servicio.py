@@ -474,47 +474,75 @@ def main():
         servidor = f"http://127.0.0.1:{app}"
         ficha = csrf(servidor + "/oficina-virtual/registro/")
         ficha_ingreso = csrf(servidor + "/oficina-virtual/ingresar/")
+        # "hello" is measured again after each page, and each page compared with the mean of
+        # the two windows around it: the machine drifts by a tenth within minutes.
+        estatico_5kb = wrk(f"http://127.0.0.1:{estatico}/pagina.html")
+        holas = [wrk(f"http://127.0.0.1:{hola}/")]
+
+        def junto_a_hola(medida: dict) -> dict:
+            holas.append(wrk(f"http://127.0.0.1:{hola}/"))
+            return {**medida, "hola": (holas[-2]["rps"] + holas[-1]["rps"]) / 2}
+
         medidas = {
-            "nginx, archivo estático de 5 KB (límite físico)": wrk(
-                f"http://127.0.0.1:{estatico}/pagina.html"
+            "nginx, archivo estático de 5 KB (límite físico)": {
+                **estatico_5kb,
+                "hola": holas[0]["rps"],
+            },
+            'vista Django desnuda "hello"': {**holas[0], "hola": holas[0]["rps"]},
+            "portal (/)": junto_a_hola(wrk(servidor + "/")),
+            "Oficina Virtual (/oficina-virtual/)": junto_a_hola(
+                wrk(servidor + "/oficina-virtual/")
             ),
-            'vista Django desnuda "hello"': wrk(f"http://127.0.0.1:{hola}/"),
-            "portal (/)": wrk(servidor + "/"),
-            "Oficina Virtual (/oficina-virtual/)": wrk(servidor + "/oficina-virtual/"),
-            "paso 1: página de la CURP (GET)": wrk(servidor + "/oficina-virtual/registro/"),
-            "paso 1: CURP encontrada (POST)": wrk(
-                servidor,
-                lua_post("/oficina-virtual/registro/", {}, "curp", datos["encontradas"], ficha),
-                carpeta,
+            "paso 1: página de la CURP (GET)": junto_a_hola(
+                wrk(servidor + "/oficina-virtual/registro/")
             ),
-            "paso 1: página de la CURP, a 10 req/s por conexión (GET)": wrk(
-                servidor,
-                con_pausa(lua_get(["/oficina-virtual/registro/"]), 100),
-                carpeta,
-            ),
-            "paso 1: CURP encontrada, a 10 req/s por conexión (POST)": wrk(
-                servidor,
-                con_pausa(
+            "paso 1: CURP encontrada (POST)": junto_a_hola(
+                wrk(
+                    servidor,
                     lua_post("/oficina-virtual/registro/", {}, "curp", datos["encontradas"], ficha),
-                    100,
-                ),
-                carpeta,
+                    carpeta,
+                )
             ),
-            "paso 1: CURP no registrada (POST)": wrk(
-                servidor,
-                lua_post("/oficina-virtual/registro/", {}, "curp", datos["no_encontradas"], ficha),
-                carpeta,
+            "paso 1: página de la CURP, a 10 req/s por conexión (GET)": junto_a_hola(
+                wrk(
+                    servidor,
+                    con_pausa(lua_get(["/oficina-virtual/registro/"]), 100),
+                    carpeta,
+                )
             ),
-            "paso 2: formulario con captcha nuevo (GET)": wrk(
-                servidor,
-                lua_get(
-                    ["/oficina-virtual/registro/usuario/"],
-                    sesion_en_paso_2(servidor, datos["para_paso_2"]),
-                ),
-                carpeta,
+            "paso 1: CURP encontrada, a 10 req/s por conexión (POST)": junto_a_hola(
+                wrk(
+                    servidor,
+                    con_pausa(
+                        lua_post(
+                            "/oficina-virtual/registro/", {}, "curp", datos["encontradas"], ficha
+                        ),
+                        100,
+                    ),
+                    carpeta,
+                )
             ),
-            "imagen del captcha": wrk(
-                servidor, lua_get([f"/captcha/image/{c}/" for c in datos["captchas"]]), carpeta
+            "paso 1: CURP no registrada (POST)": junto_a_hola(
+                wrk(
+                    servidor,
+                    lua_post(
+                        "/oficina-virtual/registro/", {}, "curp", datos["no_encontradas"], ficha
+                    ),
+                    carpeta,
+                )
+            ),
+            "paso 2: formulario con captcha nuevo (GET)": junto_a_hola(
+                wrk(
+                    servidor,
+                    lua_get(
+                        ["/oficina-virtual/registro/usuario/"],
+                        sesion_en_paso_2(servidor, datos["para_paso_2"]),
+                    ),
+                    carpeta,
+                )
+            ),
+            "imagen del captcha": junto_a_hola(
+                wrk(servidor, lua_get([f"/captcha/image/{c}/" for c in datos["captchas"]]), carpeta)
             ),
         }
         # The machine's speed drifts by a tenth within minutes: each hasher-bound row runs
@@ -553,7 +581,6 @@ def main():
             proceso.wait(timeout=15)
 
     nucleos = os.cpu_count() or 1
-    hola_rps = medidas['vista Django desnuda "hello"']["rps"]
     nginx_rps = medidas["nginx, archivo estático de 5 KB (límite físico)"]["rps"]
     print(
         f"\nMáquina: {os.uname().nodename}, {os.cpu_count()} núcleos; wrk -t2 -c{CONEXIONES} "
@@ -561,14 +588,20 @@ def main():
         f"ronda); gunicorn {len(memoria)} "
         f"workers sync; {N_REGISTRO:,} derechohabientes\n"
     )
+    extremos = [f"{f(h['rps'] for h in holas):,.0f}" for f in (min, max)]
+    print(
+        f'Cada página ÷ la media de "hello" medido justo antes y justo después de ella '
+        f"({' a '.join(extremos)} req/s en esta corrida).\n"
+    )
     print("| página | req/s | p50 ms | p99 ms | errores | ÷ hello | ÷ nginx |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for nombre, m in medidas.items():
+        frente_a_hola = f"{m['rps'] / m['hola']:.2f}" if "hola" in m else "—"
         print(
             f"| {nombre} | {m['rps']:,.{1 if m['rps'] < 100 else 0}f} "
             f"| {m['p50']:.1f} | {m['p99']:.1f} "
             f"| {m['errores']}{' (' + m['detalle'] + ')' if m.get('detalle') else ''} "
-            f"| {m['rps'] / hola_rps:.2f} | {m['rps'] / nginx_rps:.3f} |"
+            f"| {frente_a_hola} | {m['rps'] / nginx_rps:.3f} |"
         )
     print(f"\nHasher solo (Argon2, {nucleos} procesos) alrededor de cada ronda:")
     for nombre, rondas in (("Ingresar", rondas_ingreso), ("Registro completo", rondas_registro)):
