@@ -205,9 +205,17 @@ class UsuarioAdmin(UserAdmin):
         cuentas = queryset.filter(correo_confirmado_en__isnull=True).exclude(email="")
         for cuenta in cuentas:  # evaluated once: len() below reads the same rows
             flows.enviar_confirmacion(cuenta, url_para)
-            self.log_change(request, cuenta, str(_("Correo de confirmación enviado de nuevo.")))
+            self.log_change(
+                request, cuenta, str(_("Correo de confirmación puesto en cola de nuevo."))
+            )
+        # Queued, not yet sent: they go out as soon as the mail server takes them.
         self.message_user(
-            request, _("Correos de confirmación enviados: %(n)d.") % {"n": len(cuentas)}
+            request,
+            _(
+                "Correos de confirmación puestos en la cola de envío: %(n)d. Salen en cuanto el "
+                "servidor de correo los acepta; los que esperan están en «Correos por enviar»."
+            )
+            % {"n": len(cuentas)},
         )
 
 

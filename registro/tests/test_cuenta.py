@@ -453,10 +453,11 @@ def test_el_personal_desactiva_y_activa_y_queda_en_la_historia(personal, confirm
 
 def test_el_personal_reenvia_la_confirmacion(personal, registrado, buzon):
     usuario, _ = registrado
-    accion(personal, "reenviar_confirmacion", usuario)
+    pagina = accion(personal, "reenviar_confirmacion", usuario).content.decode()
+    assert "Correos de confirmación puestos en la cola de envío: 1." in pagina
     assert len(buzon()) == 2 and buzon()[-1].to == [usuario.email]
     assert LogEntry.objects.get(object_id=str(usuario.pk)).change_message == (
-        "Correo de confirmación enviado de nuevo."
+        "Correo de confirmación puesto en cola de nuevo."
     )
 
 
