@@ -17,5 +17,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
         """
         if self.connection is None or self.connection.closed:
             return False
-        legible, _, _ = select.select([self.connection.fileno()], [], [], 0)
-        return not legible or super().is_usable()
+        # poll, not select: select refuses a descriptor above 1023 (a process with many open
+        # files), and the request would fail on the check itself.
+        sondeo = select.poll()
+        sondeo.register(self.connection.fileno(), select.POLLIN)
+        return not sondeo.poll(0) or super().is_usable()

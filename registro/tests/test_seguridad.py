@@ -498,3 +498,24 @@ def test_una_conexion_que_postgresql_corto_se_renueva_antes_de_usarla(transactio
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         assert cursor.fetchone()[0] != anterior
+
+
+def test_el_chequeo_de_la_conexion_funciona_con_muchos_archivos_abiertos(transactional_db):
+    """A process with over a thousand open files gets descriptors that select() refuses:
+    the health check must not be what fails the request."""
+    abiertos = []
+    try:
+        connection.close()
+        while not abiertos or abiertos[-1] < 1100:  # every lower descriptor taken
+            abiertos.append(os.open(os.devnull, os.O_RDONLY))
+        os.close(abiertos.pop())  # the connection gets this one
+        connection.ensure_connection()
+        assert connection.connection.fileno() > 1024
+        close_old_connections()  # what Django does as each request starts
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            assert cursor.fetchone() == (1,)
+    finally:
+        connection.close()
+        for descriptor in abiertos:
+            os.close(descriptor)
