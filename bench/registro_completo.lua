@@ -1,7 +1,7 @@
 -- wrk: the whole registration, as a person does it, for make bench (bench/servicio.py puts
 -- the per-thread seeding and bench/en_regimen.lua before it).
 --
---   wrk -tN -cN … URL -- CURPS_FILE LIBPQ CONNINFO PREFIX N
+--   wrk -tN -cN … URL -- CURPS_FILE LIBPQ DATABASE_URL PREFIX N
 --
 -- One connection per thread, so each thread is one person at a time: it opens the CURP
 -- step, finds its CURP, opens step 2, reads the captcha (from the captcha store through
@@ -104,35 +104,29 @@ end
 
 -- A step that does not answer as it should ends this person's attempt: the next starts over.
 response = function(estado, cabeceras, cuerpo)
-  local siguiente_paso = paso + 1
+  local bien
   if paso == 1 then
     csrf_galleta = galleta(cabeceras, "csrftoken")
     ficha = cuerpo:match('name="csrfmiddlewaretoken" value="([^"]+)"')
-    if estado ~= 200 or not csrf_galleta or not ficha then
-      siguiente_paso = nil
-    end
+    bien = estado == 200 and csrf_galleta and ficha
   elseif paso == 2 then
     sesion = galleta(cabeceras, "sessionid")
-    if estado ~= 302 or not sesion then
-      siguiente_paso = nil
-    end
+    bien = estado == 302 and sesion
   elseif paso == 3 then
     clave = cuerpo:match('name="captcha_0" value="(%x+)"')
     ficha = cuerpo:match('name="csrfmiddlewaretoken" value="([^"]+)"')
     respuesta = clave and respuesta_captcha(clave)
-    if estado ~= 200 or not ficha or not respuesta then
-      siguiente_paso = nil
-    end
+    bien = estado == 200 and ficha and respuesta
   else
-    if estado ~= 302 or not (cabeceras["Location"] or ""):find("usuario-creado", 1, true) then
-      siguiente_paso = nil
-    else
+    bien = estado == 302 and (cabeceras["Location"] or ""):find("usuario-creado", 1, true)
+    if bien then
       completada(inicio)
-      siguiente_paso = 1
     end
   end
-  if not siguiente_paso then
+  if bien then
+    paso = paso % 4 + 1
+  else
     fallida()
+    paso = 1
   end
-  paso = siguiente_paso or 1
 end

