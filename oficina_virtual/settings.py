@@ -65,6 +65,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
     "registro",
+    "portal",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -106,7 +107,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "registro.context_processors.sitio",
+                "portal.context_processors.sitio",
             ],
         },
     },
@@ -117,14 +118,14 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 AUTH_USER_MODEL = "registro.Usuario"
 # The login form may tell a deactivated or unconfirmed account apart (only after the right
-# password); sessions of such accounts are never kept. See registro/autenticacion.py.
+# password); sessions of such accounts are never kept. See registro/cuentas/autenticacion.py.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "registro.autenticacion.IngresoBackend",
+    "registro.cuentas.autenticacion.IngresoBackend",
 ]
-LOGIN_URL = "registro:ingresar"
-LOGIN_REDIRECT_URL = "registro:mi_oficina"
-LOGOUT_REDIRECT_URL = "registro:oficina"
+LOGIN_URL = "cuentas:ingresar"
+LOGIN_REDIRECT_URL = "cuentas:mi_oficina"
+LOGOUT_REDIRECT_URL = "portal:oficina"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # the same 24 hours as the confirmation links
 
 # Argon2 first: new passwords are hashed with it; the others still verify old hashes.
@@ -141,9 +142,9 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 7},
     },
-    {"NAME": "registro.contrasenas.LongitudMaximaValidator"},
+    {"NAME": "registro.cuentas.contrasenas.LongitudMaximaValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "registro.contrasenas.DatosPersonalesValidator"},
+    {"NAME": "registro.cuentas.contrasenas.DatosPersonalesValidator"},
 ]
 
 # Spanish at every unprefixed URL, whatever the browser's Accept-Language says: it is the
@@ -175,14 +176,14 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # Captcha challenges live in PostgreSQL (CaptchaStore), shared by every process.
-CAPTCHA_CHALLENGE_FUNCT = "registro.reto_captcha.reto_alfanumerico"
+CAPTCHA_CHALLENGE_FUNCT = "registro.captcha.reto.reto_alfanumerico"
 CAPTCHA_LENGTH = 5
 # The library's default image is 78×29 px: too small to read on a phone.
 CAPTCHA_FONT_SIZE = 46
 CAPTCHA_IMAGE_SIZE = (240, 80)
 CAPTCHA_TIMEOUT = 10  # minutes
-CAPTCHA_NOISE_FUNCTIONS = ("captcha.helpers.noise_arcs", "registro.reto_captcha.ruido_de_puntos")
-CAPTCHA_FILTER_FUNCTIONS = ("captcha.helpers.post_smooth", "registro.reto_captcha.en_grises")
+CAPTCHA_NOISE_FUNCTIONS = ("captcha.helpers.noise_arcs", "registro.captcha.imagen.ruido_de_puntos")
+CAPTCHA_FILTER_FUNCTIONS = ("captcha.helpers.post_smooth", "registro.captcha.imagen.en_grises")
 
 # Until an institution deploys it under its own name, every page says it is a replica.
 AVISO_REPLICA = env_bool("AVISO_REPLICA", True)
@@ -246,9 +247,9 @@ PROXIES_DE_CONFIANZA = int(os.environ.get("PROXIES_DE_CONFIANZA", "0"))
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_CALLABLE = "registro.cliente.usuario_para_bloqueo"
+AXES_USERNAME_CALLABLE = "registro.cuentas.autenticacion.usuario_para_bloqueo"
 AXES_CLIENT_IP_CALLABLE = "registro.cliente.direccion"
-AXES_LOCKOUT_TEMPLATE = "cuenta/bloqueo.html"
+AXES_LOCKOUT_TEMPLATE = "cuentas/bloqueo.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # no record of every successful login with its address

@@ -12,10 +12,3 @@ def direccion(request) -> str:
         if len(saltos) >= proxies:
             return saltos[-proxies]
     return request.META.get("REMOTE_ADDR", "")
-
-
-def usuario_para_bloqueo(request, credentials) -> str:
-    """django-axes counts failures per user name as the login treats it: regardless of case."""
-    nombre = (credentials or {}).get("username") or request.POST.get("username", "")
-    # Lower-casing can lengthen a name ("İ" → "i̇"); axes stores at most 255 characters.
-    return str(nombre).strip().lower()[:150]

@@ -1,62 +1,42 @@
-"""The registration and the account's life, as plain functions with no HTTP in them.
-
-Functions that send a link take ``url_para``: a callable that turns a link's token into
-the absolute URL the person will follow (the view knows the host; the flow does not).
-"""
-
-from collections.abc import Callable
-from contextlib import contextmanager
+"""Step 2's flow: the account a registration creates, or replaces, with no HTTP in it."""
 
 from django.contrib.auth.hashers import make_password
-from django.db import IntegrityError
 from django.utils import timezone
 
-from . import correo, enlaces
+from .cuentas.flows import RegistroDuplicado, sin_duplicados
 from .mensajes import CURP_CON_CUENTA
-from .models import DUPLICADOS, Derechohabiente, Usuario, mismo_correo
-from .transacciones import por_separado
-
-UrlPara = Callable[[str], str]
+from .models import Derechohabiente, Usuario
 
 
-class RegistroDuplicado(Exception):
-    """Someone else registered the same user name, e-mail or CURP a moment earlier."""
-
-    def __init__(self, campo: str | None, mensaje: str):
-        super().__init__(mensaje)
-        self.campo = campo
-        self.mensaje = mensaje
-
-
-@contextmanager
-def _sin_duplicados():
-    """A lost race on a unique constraint becomes RegistroDuplicado, not a 500."""
-    try:
-        with por_separado():
-            yield
-    except IntegrityError as error:
-        restriccion = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
-        raise RegistroDuplicado(*DUPLICADOS.get(restriccion, (None, CURP_CON_CUENTA))) from error
+def cuenta_por_reemplazar(derechohabiente: Derechohabiente) -> Usuario | None:
+    """The one rule of "new account or replace": a registration replaces the account the
+    derechohabiente had in the previous Oficina Virtual, makes a new one when it had none,
+    and none at all when it has a current one (RegistroDuplicado): a CURP never has two.
+    Reads the account loaded with the derechohabiente (Derechohabiente.objects.con_su_cuenta).
+    """
+    cuenta = getattr(derechohabiente, "usuario", None)
+    if cuenta is None or cuenta.pk is None:  # none, or only the one step 2's form fills in
+        return None
+    if not cuenta.de_version_anterior:
+        raise RegistroDuplicado(None, CURP_CON_CUENTA)
+    return cuenta
 
 
 def crear_cuenta(
-    derechohabiente: Derechohabiente,
-    nombre_usuario: str,
-    correo_: str,
-    contrasena: str,
-    anterior: Usuario | None = None,
+    *, derechohabiente: Derechohabiente, nombre_usuario: str, correo: str, contrasena: str
 ) -> Usuario:
     """The derechohabiente's account, unconfirmed until the e-mail link is followed.
 
-    ``anterior``, the account it had in the previous Oficina Virtual, is replaced in place
-    (same row, new user name, e-mail and password), so a CURP never has two accounts. One
-    statement, no lock: the unique index on the derechohabiente stops a second new account,
-    and the replacement applies only while the row is still from the previous version.
-    The password is hashed first, so no transaction waits on the hash's 100 ms.
+    The account it had in the previous Oficina Virtual (cuenta_por_reemplazar) is replaced
+    in place (same row, new user name, e-mail and password). One statement, no lock: the
+    unique index on the derechohabiente stops a second new account, and the replacement
+    applies only while the row is still from the previous version. The password is hashed
+    first, so no transaction waits on the hash's 100 ms.
     """
+    anterior = cuenta_por_reemplazar(derechohabiente)
     campos = {
         "username": nombre_usuario,
-        "email": correo_,
+        "email": correo,
         "password": make_password(contrasena),
         "correo_confirmado_en": None,
         "correo_pendiente": "",
@@ -66,65 +46,9 @@ def crear_cuenta(
     cuenta = anterior or Usuario(derechohabiente=derechohabiente)
     for campo, valor in campos.items():
         setattr(cuenta, campo, valor)
-    with _sin_duplicados():
+    with sin_duplicados():
         if anterior is None:
             cuenta.save(force_insert=True)
         elif not Usuario.objects.filter(pk=anterior.pk, de_version_anterior=True).update(**campos):
             raise RegistroDuplicado(None, CURP_CON_CUENTA)
     return cuenta
-
-
-def enviar_confirmacion(usuario: Usuario, url_para: UrlPara) -> None:
-    enlace = url_para(enlaces.crear("confirmar", usuario))
-    contexto = {"usuario": usuario.username, "enlace": enlace, "horas": 24}
-    correo.enviar("confirmacion", usuario.email, contexto)
-
-
-def confirmar_correo(token: str) -> Usuario:
-    """Mark the address confirmed; raises enlaces.EnlaceInvalido for a bad link."""
-    usuario = enlaces.verificar("confirmar", token)
-    usuario.correo_confirmado_en = timezone.now()
-    usuario.save(update_fields=["correo_confirmado_en"])
-    return usuario
-
-
-def solicitar_cambio_de_correo(usuario: Usuario, nuevo: str, url_para: UrlPara) -> None:
-    """The new address takes effect only when its owner follows the link sent to it."""
-    usuario.correo_pendiente = nuevo
-    usuario.save(update_fields=["correo_pendiente"])
-    enlace = url_para(enlaces.crear("cambiar_correo", usuario))
-    contexto = {"usuario": usuario.username, "enlace": enlace, "horas": 24}
-    correo.enviar("cambio_correo", nuevo, contexto)
-
-
-def confirmar_cambio_de_correo(token: str) -> Usuario:
-    usuario = enlaces.verificar("cambiar_correo", token)
-    if not usuario.correo_pendiente:
-        raise enlaces.EnlaceInvalido("usado")
-    anterior = usuario.email
-    usuario.email = usuario.correo_pendiente
-    usuario.correo_pendiente = ""
-    usuario.correo_confirmado_en = timezone.now()
-    with _sin_duplicados():
-        usuario.save(update_fields=["email", "correo_pendiente", "correo_confirmado_en"])
-    if anterior:
-        # Whoever holds the old address learns of the change: if it was not its owner, someone
-        # else has the password.
-        contexto = {"usuario": usuario.username, "nuevo": correo.enmascarar(usuario.email)}
-        correo.enviar("correo_cambiado", anterior, contexto)
-    return usuario
-
-
-def recordar_usuario(curp: str, correo_: str, url_ingresar: str) -> None:
-    """E-mail the user name to the account with this CURP and address, if there is one.
-
-    The caller answers the same whether or not a message was sent.
-    """
-    usuario = Usuario.objects.filter(
-        mismo_correo(correo_),
-        derechohabiente__curp=curp,
-        de_version_anterior=False,
-    ).first()
-    if usuario is not None:
-        contexto = {"usuario": usuario.username, "url_ingresar": url_ingresar}
-        correo.enviar("recordar_usuario", usuario.email, contexto)

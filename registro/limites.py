@@ -8,13 +8,17 @@ key across processes, and the limits checked in order: the first one reached sto
 count, and only the limits before it count this attempt."""
 
 import datetime
+import functools
 import math
 from dataclasses import dataclass
 
 from django.db import connection
+from django.shortcuts import render
 from django.utils.crypto import salted_hmac
 
+from . import cliente
 from .models import Intento
+from .padron import curp
 from .transacciones import sin_esperar_al_disco
 
 
@@ -61,3 +65,26 @@ def registrar(*limites_y_valores: tuple[Limite, str]) -> int | None:
 
 def purgar(antes_de: datetime.datetime) -> int:
     return Intento.objects.filter(momento__lt=antes_de).delete()[0]
+
+
+def limitar_busquedas(vista):
+    """Step 1's look-up, counted per address and per CURP before ``vista`` answers it; past
+    a limit, the "too many look-ups" page (429, Retry-After) instead."""
+
+    @functools.wraps(vista)
+    def con_limite(request, *args, **kwargs):
+        clave = curp.normalizar(request.POST.get("curp", ""))[:40]
+        contados = [(BUSQUEDAS_POR_DIRECCION, cliente.direccion(request))]
+        if clave:
+            contados.append((BUSQUEDAS_POR_CURP, clave))
+        espera = registrar(*contados)
+        if espera is None:
+            return vista(request, *args, **kwargs)
+        minutos = max(1, math.ceil(espera / 60))
+        respuesta = render(
+            request, "registro/demasiadas_busquedas.html", {"minutos": minutos}, status=429
+        )
+        respuesta["Retry-After"] = str(espera)
+        return respuesta
+
+    return con_limite

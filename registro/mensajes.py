@@ -1,4 +1,4 @@
-"""Messages shown to derechohabientes, shared by forms, flows and views."""
+"""Messages shown to derechohabientes, shared by forms, flows, views and the models."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -16,13 +16,9 @@ CURP_CON_CUENTA = _(
 )
 USUARIO_DUPLICADO = _("Ese nombre de usuario ya está registrado. Elija otro.")
 CORREO_DUPLICADO = _("Ese correo electrónico ya está registrado en otra cuenta.")
+# The e-mail field's errors, wherever an address is typed.
+CORREO = {
+    "required": _("Escriba su correo electrónico."),
+    "invalid": _("Escriba un correo electrónico válido, como nombre@dominio.mx"),
+}
 BUSQUE_PRIMERO = _("Para crear su usuario, primero escriba su CURP y dé click en Buscar.")
-RECUPERACION_ENVIADA = _(
-    "Si ese correo electrónico corresponde a una cuenta, le enviamos un enlace para elegir una "
-    "contraseña nueva. Es válido 24 horas. Revise también la carpeta de correo no deseado."
-)
-CONTRASENA_RECUPERADA = _("Su contraseña nueva quedó guardada. Ya puede ingresar con ella.")
-USUARIO_ENVIADO = _(
-    "Si la CURP y el correo electrónico corresponden a una cuenta, le enviamos su nombre de "
-    "usuario a ese correo. Revise también la carpeta de correo no deseado."
-)

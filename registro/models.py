@@ -11,9 +11,9 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import curp
-from .curp import ENTIDADES
 from .mensajes import CORREO_DUPLICADO, USUARIO_DUPLICADO
+from .padron import curp
+from .padron.curp import ENTIDADES
 
 
 def validar_curp(valor: str) -> None:
@@ -292,7 +292,7 @@ class Intento(models.Model):
 
 
 class CorreoPorEnviar(models.Model):
-    """A message waiting for the sender (registro.correo, manage.py enviar_correos).
+    """A message waiting for the sender (registro.cuentas.correo, manage.py enviar_correos).
 
     The request only writes this row; the message is composed and handed to the mail server
     outside it, so a slow or absent relay never holds a worker, and a refused message is

@@ -1,25 +1,23 @@
-"""Thin views: read the request, call a form or a flow, choose the response."""
-
-import math
-import sys
+"""Thin views of the registration's two steps: read the request, call a form or a flow,
+choose the response."""
 
 from django.contrib import messages
-from django.db import connection
-from django.db.utils import InterfaceError, OperationalError
-from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_safe
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView
 
-from . import busqueda, cliente, curp, flows, limites, menu
-from .forms import BusquedaCurpForm, RegistroUsuarioForm, nuevo_reto
+from portal.paginas_en_memoria import con_huecos, en_memoria
+
+from . import flows
+from .captcha.reto import nuevo_reto
+from .cuentas import enlaces
+from .cuentas.flows import RegistroDuplicado, enviar_confirmacion
+from .forms import BusquedaCurpForm, RegistroUsuarioForm
+from .limites import limitar_busquedas
 from .mensajes import BUSQUE_PRIMERO
 from .models import Derechohabiente
-from .paginas_en_memoria import con_huecos, en_memoria
-from .views_cuenta import url_absoluta
+from .padron import curp
 
 # Session keys. The CURP found in step 1 never travels through the step 2 form.
 CURP_ENCONTRADA = "registro_curp"
@@ -27,43 +25,12 @@ USUARIO_CREADO = "registro_usuario_creado"
 
 
 @method_decorator(en_memoria, name="get")
-class PortalView(TemplateView):
-    template_name = "portal/inicio.html"
-
-
-@method_decorator(en_memoria, name="get")
-class OficinaVirtualView(TemplateView):
-    template_name = "oficina/inicio.html"
-
-
-def no_disponible(request, seccion: str):
-    """Menu items outside this replica lead here, never to a 404."""
-    if seccion not in menu.NO_DISPONIBLES:
-        raise Http404
-    return render(request, "portal/no_disponible.html", {"titulo": menu.NO_DISPONIBLES[seccion]})
-
-
-@method_decorator(en_memoria, name="get")
+@method_decorator(limitar_busquedas, name="post")
 class BuscarCurpView(FormView):
-    """Registro, step 1: CURP and "Buscar"; look-ups are limited per address and per CURP."""
+    """Registro, step 1: CURP and "Buscar"."""
 
     template_name = "registro/curp.html"
     form_class = BusquedaCurpForm
-
-    def post(self, request, *args, **kwargs):
-        clave = curp.normalizar(request.POST.get("curp", ""))[:40]
-        contados = [(limites.BUSQUEDAS_POR_DIRECCION, cliente.direccion(request))]
-        if clave:
-            contados.append((limites.BUSQUEDAS_POR_CURP, clave))
-        espera = limites.registrar(*contados)
-        if espera is not None:
-            minutos = max(1, math.ceil(espera / 60))
-            respuesta = render(
-                request, "registro/demasiadas_busquedas.html", {"minutos": minutos}, status=429
-            )
-            respuesta["Retry-After"] = str(espera)
-            return respuesta
-        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         self.request.session[CURP_ENCONTRADA] = form.cleaned_data["curp"]
@@ -130,19 +97,17 @@ class CrearUsuarioView(FormView):
         datos = form.cleaned_data
         try:
             usuario = flows.crear_cuenta(
-                self.derechohabiente,
-                datos["username"],
-                datos["email"],
-                datos["password1"],
-                anterior=form.instance if form.instance.pk else None,
+                derechohabiente=self.derechohabiente,
+                nombre_usuario=datos["username"],
+                correo=datos["email"],
+                contrasena=datos["password1"],
             )
-        except flows.RegistroDuplicado as duplicado:
+        except RegistroDuplicado as duplicado:
             form.add_error(duplicado.campo, duplicado.mensaje)
             return self.form_invalid(form)
         del self.request.session[CURP_ENCONTRADA]
         self.request.session[USUARIO_CREADO] = [usuario.username, usuario.email]
-        url_para = url_absoluta(self.request)("registro:confirmar_correo")
-        flows.enviar_confirmacion(usuario, url_para)
+        enviar_confirmacion(usuario, enlaces.url_para(self.request, "cuentas:confirmar_correo"))
         return redirect("registro:creado")
 
 
@@ -155,38 +120,3 @@ def usuario_creado(request):
         return redirect("registro:curp")
     username, correo = creado
     return render(request, "registro/creado.html", {"username": username, "correo": correo})
-
-
-@require_safe
-def buscar(request):
-    """Site search ("Buscar … IR"): the pages whose title or description has every word of q."""
-    consulta = busqueda.recortar(request.GET.get("q", "")).strip()
-    resultados = busqueda.buscar(consulta)
-    return render(
-        request, "oficina/busqueda.html", {"consulta": consulta, "resultados": resultados}
-    )
-
-
-@require_safe
-def salud(request):
-    """For load balancers: 200 when the database answers, 503 when it does not."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except (OperationalError, InterfaceError):
-        return HttpResponse("base de datos: sin respuesta\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
-
-
-def error_del_servidor(request):
-    """handler500. A database that does not answer is a 503 ("try again shortly"); the page
-    is rendered without the request, so that it needs no database itself."""
-    error = sys.exc_info()[1]
-    if isinstance(error, (OperationalError, InterfaceError)):
-        html = render_to_string("503.html")
-        return HttpResponse(html, status=503, headers={"Retry-After": "30"})
-    return HttpResponse(render_to_string("500.html"), status=500)
-
-
-def aviso_de_privacidad(request):
-    return render(request, "registro/aviso_de_privacidad.html")

@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def llenar(apps, schema_editor):
-    from registro import curp
+    from registro.padron import curp
     from registro.models import clave_de_nombre
 
     Derechohabiente = apps.get_model("registro", "Derechohabiente")

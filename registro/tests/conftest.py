@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from registro import curp
 from registro.models import Derechohabiente
+from registro.padron import curp
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # browser tests make between page actions are still plain synchronous code.

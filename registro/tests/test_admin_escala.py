@@ -18,14 +18,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from registro import curp, sinteticos
-from registro.admin_escala import (
-    COLUMNAS_CSV,
-    TOPE_CONTEO,
-    _rango_de_curp,
-    interpretar_busqueda,
-)
+from registro.admin.busqueda import _rango_de_curp, interpretar_busqueda
+from registro.admin.exportacion import COLUMNAS_CSV
+from registro.admin.paginacion import TOPE_CONTEO
 from registro.models import Derechohabiente, Usuario, clave_de_nombre
+from registro.padron import curp, sinteticos
 
 from .conftest import planes
 
@@ -429,7 +426,7 @@ def test_exportar_las_filas_marcadas(administrador, personas, caplog):
         ]
     )
     # One log line, with no personal data in it.
-    registro = [r.getMessage() for r in caplog.records if r.name == "registro.admin_escala"]
+    registro = [r.getMessage() for r in caplog.records if r.name == "registro.admin.exportacion"]
     assert len(registro) == 1 and "2 filas" in registro[0]
     assert jose.curp not in registro[0] and "José" not in registro[0]
 

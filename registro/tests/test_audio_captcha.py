@@ -9,8 +9,8 @@ from captcha.models import CaptchaStore
 from django.urls import reverse
 from django.utils import timezone
 
-from registro import audio_captcha
-from registro.reto_captcha import ALFABETO
+from registro.captcha import audio as audio_captcha
+from registro.captcha.reto import ALFABETO
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse, set_script_prefix
 from django.utils.functional import Promise
 
-from registro import busqueda, menu
+from portal import busqueda, menu
 
 from .test_paginas import Enlaces
 
@@ -35,16 +35,16 @@ def buscar_en_pagina(client, consulta: str) -> str:
 
 
 def test_la_ruta_es_la_de_la_oficina_virtual():
-    assert reverse("registro:buscar") == URL
+    assert reverse("portal:buscar") == URL
 
 
 def test_el_indice_tiene_las_paginas_publicas_y_cada_seccion_no_disponible():
     urls = [pagina.url for pagina in busqueda.paginas()]
-    assert reverse("registro:portal") in urls
-    assert reverse("registro:oficina") in urls
+    assert reverse("portal:inicio") in urls
+    assert reverse("portal:oficina") in urls
     assert reverse("registro:curp") in urls
     for clave in menu.NO_DISPONIBLES:
-        assert reverse("registro:no_disponible", args=[clave]) in urls
+        assert reverse("portal:no_disponible", args=[clave]) in urls
     assert reverse("registro:usuario") not in urls
     assert reverse("registro:creado") not in urls
     assert len(urls) == len(set(urls))
@@ -125,7 +125,7 @@ def test_curp_lista_la_consulta_del_curp_y_el_registro(client):
     html = buscar_en_pagina(client, "CURP")
     enlaces = dict(resultados_en_pagina(html))
     assert enlaces["Consulta e Imprime tu CURP"] == reverse(
-        "registro:no_disponible", args=["consulta-e-imprime-tu-curp"]
+        "portal:no_disponible", args=["consulta-e-imprime-tu-curp"]
     )
     assert enlaces["Registro: buscar CURP"] == reverse("registro:curp")
     assert "Se encontraron 2 resultados para «CURP»." in html

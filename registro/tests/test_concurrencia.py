@@ -26,6 +26,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from registro import flows
+from registro.cuentas.flows import RegistroDuplicado
 from registro.forms import RegistroUsuarioForm
 from registro.mensajes import CURP_CON_CUENTA
 from registro.models import Derechohabiente, Intento, Usuario
@@ -239,14 +240,17 @@ def test_crear_cuenta_desde_veinte_hilos_para_el_mismo_derechohabiente(crear_der
         # Each thread its own instance, as each request would load it.
         derechohabiente = Derechohabiente.objects.get(pk=pk)
         return flows.crear_cuenta(
-            derechohabiente, f"hilo{i}", f"hilo{i}@correo.example", CONTRASENA
+            derechohabiente=derechohabiente,
+            nombre_usuario=f"hilo{i}",
+            correo=f"hilo{i}@correo.example",
+            contrasena=CONTRASENA,
         )
 
     resultados = en_paralelo([lambda i=i: crear(i) for i in range(HILOS)])
 
     creadas = [r for r in resultados if isinstance(r, Usuario)]
-    duplicados = [r for r in resultados if isinstance(r, flows.RegistroDuplicado)]
-    otros = [r for r in resultados if not isinstance(r, (Usuario, flows.RegistroDuplicado))]
+    duplicados = [r for r in resultados if isinstance(r, RegistroDuplicado)]
+    otros = [r for r in resultados if not isinstance(r, (Usuario, RegistroDuplicado))]
     assert not otros, "".join(traceback.format_exception(otros[0]))
     assert len(creadas) == 1
     assert len(duplicados) == HILOS - 1
@@ -266,13 +270,16 @@ def test_reemplazar_desde_veinte_hilos_la_cuenta_de_la_version_anterior(crear_de
         # Each request saw the account still from the previous version.
         vista = Usuario.objects.get(pk=anterior.pk)
         return flows.crear_cuenta(
-            vista.derechohabiente, f"hilo{i}", f"hilo{i}@correo.example", CONTRASENA, vista
+            derechohabiente=vista.derechohabiente,
+            nombre_usuario=f"hilo{i}",
+            correo=f"hilo{i}@correo.example",
+            contrasena=CONTRASENA,
         )
 
     resultados = en_paralelo([lambda i=i: reemplazar(i) for i in range(HILOS)])
 
     reemplazos = [r for r in resultados if isinstance(r, Usuario)]
-    duplicados = [r for r in resultados if isinstance(r, flows.RegistroDuplicado)]
+    duplicados = [r for r in resultados if isinstance(r, RegistroDuplicado)]
     assert len(reemplazos) == 1 and len(duplicados) == HILOS - 1, resultados
     assert {(d.campo, d.mensaje) for d in duplicados} == {(None, CURP_CON_CUENTA)}
     cuenta = Usuario.objects.get()
@@ -283,9 +290,15 @@ def test_reemplazar_desde_veinte_hilos_la_cuenta_de_la_version_anterior(crear_de
 def test_crear_la_cuenta_es_un_solo_insert_despues_del_hash(crear_derechohabiente):
     # No transaction is open while the password is hashed (100 ms): through a pooler in
     # transaction mode (docs/scaling.md) a connection is held only for the INSERT itself.
-    derechohabiente = crear_derechohabiente()
+    # Loaded with its account (none), as step 2 loads it.
+    derechohabiente = Derechohabiente.objects.con_su_cuenta(crear_derechohabiente().curp)
     with CaptureQueriesContext(connection) as consultas:
-        flows.crear_cuenta(derechohabiente, "una", "una@correo.example", CONTRASENA)
+        flows.crear_cuenta(
+            derechohabiente=derechohabiente,
+            nombre_usuario="una",
+            correo="una@correo.example",
+            contrasena=CONTRASENA,
+        )
     assert [c["sql"].split()[0] for c in consultas] == ["INSERT"]
 
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from registro import correo
+from registro.cuentas import correo
 from registro.models import CorreoPorEnviar, Usuario
 
 from .conftest import CONTRASENA
@@ -58,7 +58,7 @@ def test_el_correo_sale_en_el_idioma_de_quien_lo_pidio(client, crear_derechohabi
     cuenta.derechohabiente = crear_derechohabiente()
     cuenta.save()
     with translation.override("en"):
-        en_ingles = reverse("registro:recuperar_contrasena")  # /en/…
+        en_ingles = reverse("cuentas:recuperar_contrasena")  # /en/…
     client.post(en_ingles, {"email": "ana@correo.example"})
     enviar_cola()  # the sender's own language is Spanish
     (mensaje,) = mailoutbox

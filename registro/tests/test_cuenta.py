@@ -12,15 +12,15 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from registro import sinteticos
 from registro.models import Derechohabiente, Usuario
+from registro.padron import sinteticos
 
 from .conftest import CONTRASENA, planes, respuesta_captcha
 
 pytestmark = pytest.mark.django_db
 
-INGRESAR = reverse("registro:ingresar")
-MI_OFICINA = reverse("registro:mi_oficina")
+INGRESAR = reverse("cuentas:ingresar")
+MI_OFICINA = reverse("cuentas:mi_oficina")
 OTRA = "Otra Clave Ñ 2026"
 
 
@@ -77,14 +77,14 @@ def test_sin_confirmar_no_ingresa_y_puede_pedir_otro_enlace(client, registrado, 
     assert "Enviar de nuevo el enlace de confirmación" in respuesta.content.decode()
     assert "_auth_user_id" not in client.session
 
-    client.post(reverse("registro:reenviar_confirmacion"), follow=True)
+    client.post(reverse("cuentas:reenviar_confirmacion"), follow=True)
     assert len(buzon()) == 2
     client.get(enlace_del_correo(buzon()[-1]))
     assert ingresar(client, "ana.ejemplo").url == MI_OFICINA
 
 
 def test_reenviar_sin_haber_probado_la_contrasena_no_envia_nada(client, registrado, buzon):
-    client.post(reverse("registro:reenviar_confirmacion"))
+    client.post(reverse("cuentas:reenviar_confirmacion"))
     assert len(buzon()) == 1
 
 
@@ -176,8 +176,8 @@ def test_mi_oficina_pide_ingresar(client):
 
 def test_salir(client, confirmada):
     ingresar(client, "ana.ejemplo")
-    respuesta = client.post(reverse("registro:salir"))
-    assert respuesta.url == reverse("registro:oficina")
+    respuesta = client.post(reverse("cuentas:salir"))
+    assert respuesta.url == reverse("portal:oficina")
     assert client.get(MI_OFICINA).status_code == 302
 
 
@@ -185,7 +185,7 @@ def test_salir(client, confirmada):
 
 
 def test_olvido_su_contrasena_responde_igual_exista_o_no(client, confirmada, buzon):
-    url = reverse("registro:recuperar_contrasena")
+    url = reverse("cuentas:recuperar_contrasena")
     sin_cuenta = client.post(url, {"email": "nadie@correo.example"}, follow=True)
     con_cuenta = client.post(url, {"email": "ANA.ejemplo@correo.example"}, follow=True)
     assert sin_cuenta.content == con_cuenta.content
@@ -195,7 +195,7 @@ def test_olvido_su_contrasena_responde_igual_exista_o_no(client, confirmada, buz
 
 
 def recuperar(client, buzon) -> str:
-    client.post(reverse("registro:recuperar_contrasena"), {"email": "ana.ejemplo@correo.example"})
+    client.post(reverse("cuentas:recuperar_contrasena"), {"email": "ana.ejemplo@correo.example"})
     return enlace_del_correo(buzon()[-1])
 
 
@@ -235,7 +235,7 @@ def test_un_enlace_de_recuperacion_alterado_o_vencido_no_sirve(
 
 
 def test_olvido_su_usuario_lo_envia_por_correo(client, confirmada, buzon):
-    url = reverse("registro:recordar_usuario")
+    url = reverse("cuentas:recordar_usuario")
     curp = confirmada.derechohabiente.curp
     equivocado = client.post(url, {"curp": curp, "email": "otra@correo.example"}, follow=True)
     correcto = client.post(url, {"curp": curp.lower(), "email": confirmada.email}, follow=True)
@@ -249,7 +249,7 @@ def test_olvido_su_usuario_lo_envia_por_correo(client, confirmada, buzon):
 
 
 def test_olvido_su_usuario_valida_la_curp(client):
-    url = reverse("registro:recordar_usuario")
+    url = reverse("cuentas:recordar_usuario")
     respuesta = client.post(url, {"curp": "BOXW310820HNERXN08", "email": "a@correo.example"})
     assert "dígito verificador" in " ".join(respuesta.context["form"].errors["curp"])
 
@@ -259,7 +259,7 @@ def test_olvido_su_usuario_valida_la_curp(client):
 
 def test_cambiar_la_contrasena_pide_la_actual(client, confirmada):
     ingresar(client, "ana.ejemplo")
-    url = reverse("registro:cambiar_contrasena")
+    url = reverse("cuentas:cambiar_contrasena")
     mal = client.post(url, {"old_password": "no es", "new_password1": OTRA, "new_password2": OTRA})
     assert mal.context["form"].errors["old_password"]
     bien = client.post(
@@ -273,7 +273,7 @@ def test_cambiar_la_contrasena_pide_la_actual(client, confirmada):
 
 def test_cambiar_el_correo_se_confirma_en_la_direccion_nueva(client, confirmada, buzon):
     ingresar(client, "ana.ejemplo")
-    url = reverse("registro:cambiar_correo")
+    url = reverse("cuentas:cambiar_correo")
     mal = client.post(url, {"email": "nueva@correo.example", "password": "no es"})
     assert "no es correcta" in " ".join(mal.context["form"].errors["password"])
     client.post(url, {"email": "nueva@correo.example", "password": CONTRASENA})
@@ -300,7 +300,7 @@ def test_cambiar_el_correo_se_confirma_en_la_direccion_nueva(client, confirmada,
 def test_no_se_cambia_a_un_correo_de_otra_cuenta(client, confirmada):
     Usuario.objects.create_user("otra", "Ocupado@correo.example", CONTRASENA)
     ingresar(client, "ana.ejemplo")
-    url = reverse("registro:cambiar_correo")
+    url = reverse("cuentas:cambiar_correo")
     respuesta = client.post(url, {"email": "ocupado@correo.example", "password": CONTRASENA})
     assert "ya está registrado" in " ".join(respuesta.context["form"].errors["email"])
 
@@ -362,7 +362,7 @@ def test_las_paginas_con_correo_no_recorren_todas_las_cuentas(
         for k, v in CON_CORREO[pagina].items()
     }
     with CaptureQueriesContext(connection) as consultas:
-        respuesta = client.post(reverse(f"registro:{pagina}"), datos)
+        respuesta = client.post(reverse(f"cuentas:{pagina}"), datos)
     assert respuesta.status_code == 302
     for plan in planes(consultas, "registro_usuario"):
         assert "Seq Scan on registro_usuario" not in plan, plan
@@ -416,8 +416,8 @@ def test_una_cuenta_vigente_recibe_los_enlaces_de_recuperacion(client, confirmad
     respuesta = client.post(reverse("registro:curp"), {"curp": confirmada.derechohabiente.curp})
     pagina = respuesta.content.decode()
     assert "ya tiene una cuenta" in pagina
-    assert reverse("registro:recuperar_contrasena") in pagina
-    assert reverse("registro:recordar_usuario") in pagina
+    assert reverse("cuentas:recuperar_contrasena") in pagina
+    assert reverse("cuentas:recordar_usuario") in pagina
     assert Usuario.objects.count() == 1
 
 
@@ -475,7 +475,7 @@ def test_un_enlace_de_correo_nuevo_alterado_o_vencido_no_cambia_nada(
 ):
     ingresar(client, "ana.ejemplo")
     datos = {"email": "nueva@correo.example", "password": CONTRASENA}
-    client.post(reverse("registro:cambiar_correo"), datos)
+    client.post(reverse("cuentas:cambiar_correo"), datos)
     enlace = enlace_del_correo(buzon()[-1])
     if problema == "alterado":
         enlace = enlace.replace(":", ";", 1)

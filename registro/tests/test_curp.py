@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from registro import curp, sinteticos
+from registro.padron import curp, sinteticos
 
 VALIDA = "BOXW310820HNERXN09"  # python-stdnum's own example
 

@@ -27,10 +27,11 @@ from django.utils.http import urlsafe_base64_encode
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from registro import busqueda, curp
+from portal import busqueda
+from registro.cuentas.views import REENVIAR_A
 from registro.models import Derechohabiente, Intento, Usuario
+from registro.padron import curp
 from registro.views import CURP_ENCONTRADA, USUARIO_CREADO
-from registro.views_cuenta import REENVIAR_A
 
 from .conftest import CONTRASENA, respuesta_captcha
 
@@ -48,14 +49,14 @@ PERMITIDOS = {200, 302, 400, 404, 405, 429}
 PASO_1 = reverse("registro:curp")
 PASO_2 = reverse("registro:usuario")
 CREADO = reverse("registro:creado")
-INGRESAR = reverse("registro:ingresar")
-SALIR = reverse("registro:salir")
-BUSCAR = reverse("registro:buscar")
-RECUPERAR_CONTRASENA = reverse("registro:recuperar_contrasena")
-RECORDAR_USUARIO = reverse("registro:recordar_usuario")
-REENVIAR = reverse("registro:reenviar_confirmacion")
-CAMBIAR_CONTRASENA = reverse("registro:cambiar_contrasena")
-CAMBIAR_CORREO = reverse("registro:cambiar_correo")
+INGRESAR = reverse("cuentas:ingresar")
+SALIR = reverse("cuentas:salir")
+BUSCAR = reverse("portal:buscar")
+RECUPERAR_CONTRASENA = reverse("cuentas:recuperar_contrasena")
+RECORDAR_USUARIO = reverse("cuentas:recordar_usuario")
+REENVIAR = reverse("cuentas:reenviar_confirmacion")
+CAMBIAR_CONTRASENA = reverse("cuentas:cambiar_contrasena")
+CAMBIAR_CORREO = reverse("cuentas:cambiar_correo")
 ADMIN_LOGIN = reverse("admin:login")
 
 # Hostile text
@@ -745,11 +746,11 @@ SOLO_GET = [
     f"{BUSCAR}?q=registro",
     "/en" + BUSCAR,
     CREADO,
-    reverse("registro:aviso_de_privacidad"),
-    reverse("registro:mi_oficina"),
-    reverse("registro:recuperar_contrasena_enviado"),
-    reverse("registro:recuperar_contrasena_listo"),
-    reverse("registro:recordar_usuario_enviado"),
+    reverse("portal:aviso_de_privacidad"),
+    reverse("cuentas:mi_oficina"),
+    reverse("cuentas:recuperar_contrasena_enviado"),
+    reverse("cuentas:recuperar_contrasena_listo"),
+    reverse("cuentas:recordar_usuario_enviado"),
     "/oficina-virtual/confirmar/x/",
     "/oficina-virtual/correo-nuevo/x/",
     "/servicios/x/",
@@ -775,13 +776,14 @@ def test_metodos_equivocados_en_paginas(cliente_completo, sesion):
 @pytest.mark.parametrize("url", [INGRESAR, ADMIN_LOGIN])
 @pytest.mark.parametrize("nombre", ["a" * 256, "\u0130" * 128], ids=["256-a", "128-I-con-punto"])
 def test_un_nombre_de_usuario_largo_no_da_500(url, nombre):
-    """django-axes keeps a failed login's user name, as registro.cliente.usuario_para_bloqueo
-    gives it (lower-cased), in a varchar(255). The login form does not cap its length
-    (AuthenticationForm sets max_length after the field is built, so no validator), and
-    "İ".lower() is two characters, so even 128 characters are too many."""
+    """django-axes keeps a failed login's user name, as
+    registro.cuentas.autenticacion.usuario_para_bloqueo gives it (lower-cased), in a
+    varchar(255). The login form does not cap its length (AuthenticationForm sets max_length
+    after the field is built, so no validator), and "İ".lower() is two characters, so even
+    128 characters are too many."""
     revisar(cliente_nuevo().post(url, {"username": nombre, "password": "x"}))
 
 
 def test_el_audio_del_captcha_con_nul_no_da_500():
-    """registro.audio_captcha.audio sends any <str:clave> to PostgreSQL, which takes no NUL."""
+    """registro.captcha.views.audio sends any <str:clave> to PostgreSQL, which takes no NUL."""
     revisar(cliente_nuevo().get("/captcha/audio/%00.wav"))

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 
-from registro import curp, sinteticos
 from registro.models import Derechohabiente
+from registro.padron import curp, sinteticos
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
-from registro import importacion, sinteticos
 from registro.models import Derechohabiente
+from registro.padron import importacion, sinteticos
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +145,7 @@ def test_una_primera_carga_reconstruye_la_restriccion_y_el_indice(tmp_path, fila
 
 
 def test_generar_escribe_n_filas_distintas_y_validas(tmp_path):
-    from registro import curp
+    from registro.padron import curp
 
     ruta = tmp_path / "gen.csv"
     call_command(

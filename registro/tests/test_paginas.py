@@ -67,7 +67,7 @@ def test_el_menu_servicios_en_linea_tiene_los_nueve_del_instructivo_en_orden(cli
 
 
 def test_mi_oficina_virtual_lleva_a_la_oficina_virtual(client):
-    assert Enlaces(pagina(client, "/")).href("Mi Oficina Virtual") == reverse("registro:oficina")
+    assert Enlaces(pagina(client, "/")).href("Mi Oficina Virtual") == reverse("portal:oficina")
 
 
 def test_lo_que_no_es_de_esta_replica_lo_dice_y_ofrece_volver(client):
@@ -88,7 +88,7 @@ def test_una_seccion_desconocida_es_404(client):
 
 
 def test_la_oficina_virtual_invita_a_registrarse(client):
-    html = pagina(client, reverse("registro:oficina"))
+    html = pagina(client, reverse("portal:oficina"))
     assert "Estimado Derechohabiente:" in html
     assert "El ISSSTE mantiene firme su compromiso de mejorar constantemente los servicios" in html
     assert "es necesario <a" in html and "repitiendo el proceso de registro" in html
@@ -98,7 +98,7 @@ def test_la_oficina_virtual_invita_a_registrarse(client):
 
 def test_la_fecha_del_bloque_registro_va_en_espanol_y_minusculas(client, settings):
     # A browser set to English still gets the Spanish of the instructivo.
-    html = client.get(reverse("registro:oficina"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    html = client.get(reverse("portal:oficina"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     html = html.content.decode()
     hoy = timezone.localdate()
     dias = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"]

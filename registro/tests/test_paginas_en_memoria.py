@@ -1,10 +1,10 @@
-"""Pages kept rendered per process (registro.paginas_en_memoria) still answer each visitor."""
+"""Pages kept rendered per process (portal.paginas_en_memoria) still answer each visitor."""
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from registro import paginas_en_memoria
+from portal import paginas_en_memoria
 from registro.mensajes import BUSQUE_PRIMERO
 from registro.models import Usuario
 
@@ -30,7 +30,7 @@ def test_quien_ingreso_ve_su_encabezado_y_el_visitante_el_suyo(client, derechoha
     Usuario.objects.create_user(
         "ines", "ines@correo.example", CONTRASENA, derechohabiente=derechohabiente
     )
-    oficina = reverse("registro:oficina")
+    oficina = reverse("portal:oficina")
     assert "Ingresar" in Client().get(oficina).content.decode()
     client.force_login(Usuario.objects.get(username="ines"))
     html = client.get(oficina).content.decode()
@@ -48,7 +48,7 @@ def test_cada_idioma_y_cada_ruta_tiene_su_copia(client):
     espanol, ingles = client.get("/").content.decode(), client.get("/en/").content.decode()
     assert 'lang="es-MX"' in espanol and 'href="/en/"' in espanol
     assert 'lang="en"' in ingles and 'href="/"' in ingles
-    oficina = client.get(reverse("registro:oficina")).content.decode()
+    oficina = client.get(reverse("portal:oficina")).content.decode()
     assert 'href="/en/oficina-virtual/"' in oficina
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from PIL import Image, ImageChops
 
 from registro import flows
+from registro.cuentas.flows import RegistroDuplicado
 from registro.models import Usuario
 from registro.views import CURP_ENCONTRADA
 
@@ -297,16 +298,32 @@ def test_una_carrera_perdida_es_un_mensaje_y_no_un_error(
     crear_derechohabiente, existente, nuevo, campo
 ):
     Usuario.objects.create_user(*existente, CONTRASENA)
-    with pytest.raises(flows.RegistroDuplicado) as duplicado:
-        flows.crear_cuenta(crear_derechohabiente(), *nuevo, CONTRASENA)
+    with pytest.raises(RegistroDuplicado) as duplicado:
+        nombre_usuario, correo = nuevo
+        flows.crear_cuenta(
+            derechohabiente=crear_derechohabiente(),
+            nombre_usuario=nombre_usuario,
+            correo=correo,
+            contrasena=CONTRASENA,
+        )
     assert duplicado.value.campo == campo
     assert Usuario.objects.count() == 1
 
 
 def test_una_carrera_perdida_por_la_misma_curp(derechohabiente):
-    flows.crear_cuenta(derechohabiente, "primera", "primera@correo.example", CONTRASENA)
-    with pytest.raises(flows.RegistroDuplicado) as duplicado:
-        flows.crear_cuenta(derechohabiente, "segunda", "segunda@correo.example", CONTRASENA)
+    flows.crear_cuenta(
+        derechohabiente=derechohabiente,
+        nombre_usuario="primera",
+        correo="primera@correo.example",
+        contrasena=CONTRASENA,
+    )
+    with pytest.raises(RegistroDuplicado) as duplicado:
+        flows.crear_cuenta(
+            derechohabiente=derechohabiente,
+            nombre_usuario="segunda",
+            correo="segunda@correo.example",
+            contrasena=CONTRASENA,
+        )
     assert duplicado.value.campo is None
     assert "ya tiene una cuenta" in duplicado.value.mensaje
 
@@ -339,7 +356,7 @@ def test_la_imagen_del_captcha_es_la_misma_para_una_clave_y_otra_para_otra(clien
 
 
 def test_la_imagen_del_captcha_se_ve_como_la_que_dibuja_la_biblioteca(client, db):
-    # Drawn in grey from the start (registro.imagen_captcha), not in colour then greyed.
+    # Drawn in grey from the start (registro.captcha.imagen), not in colour then greyed.
     clave = CaptchaStore.generate_key()
     nuestra = Image.open(BytesIO(client.get(f"/captcha/image/{clave}/").content))
     random.seed(clave)

@@ -25,7 +25,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from registro import reto_captcha, sesiones
+from registro import sesiones
+from registro.captcha import reto as reto_captcha
 from registro.models import Intento, Usuario
 from registro.sesiones import RenovacionDeSesionMiddleware, SessionStore
 
@@ -35,7 +36,7 @@ pytestmark = pytest.mark.django_db
 
 PASO_1 = reverse("registro:curp")
 PASO_2 = reverse("registro:usuario")
-INGRESAR = reverse("registro:ingresar")
+INGRESAR = reverse("cuentas:ingresar")
 
 
 # CURP enumeration
@@ -110,7 +111,7 @@ def test_el_aviso_de_privacidad_va_antes_de_pedir_la_curp(client):
     assert "Ley General de Protección de Datos Personales en Posesión de Sujetos Obligados" in (
         pagina
     )
-    aviso = client.get(reverse("registro:aviso_de_privacidad")).content.decode()
+    aviso = client.get(reverse("portal:aviso_de_privacidad")).content.decode()
     assert "derechos ARCO" in aviso
 
 
@@ -316,7 +317,7 @@ def test_cookies_y_sesiones(settings):
 
 def test_la_sesion_se_renueva_cada_cinco_minutos_no_en_cada_pagina(client, cuenta):
     client.force_login(cuenta)
-    mi_oficina = reverse("registro:mi_oficina")
+    mi_oficina = reverse("cuentas:mi_oficina")
     client.get(mi_oficina)
     vence = Session.objects.get().expire_date
     client.get(mi_oficina)
@@ -340,7 +341,7 @@ def test_una_sesion_recien_creada_no_se_vuelve_a_escribir(client, derechohabient
 def test_una_sesion_vencida_no_abre_otra(client, cuenta):
     client.force_login(cuenta)
     Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
-    assert client.get(reverse("registro:mi_oficina")).status_code == 302
+    assert client.get(reverse("cuentas:mi_oficina")).status_code == 302
     assert Session.objects.filter(expire_date__gt=timezone.now()).count() == 0
 
 
@@ -360,7 +361,7 @@ def test_una_clave_de_sesion_repetida_no_pisa_la_de_otra_persona(monkeypatch):
 
 
 def test_ninguna_pagina_lleva_estilos_ni_scripts_en_linea(client):
-    for url in ("/", reverse("registro:oficina"), PASO_1, INGRESAR):
+    for url in ("/", reverse("portal:oficina"), PASO_1, INGRESAR):
         pagina = client.get(url).content.decode()
         assert " style=" not in pagina
         assert "<script>" not in pagina and "onclick" not in pagina
@@ -472,7 +473,7 @@ def test_sin_base_de_datos_un_503_en_espanol_y_luego_sigue(
 
     volver()
     assert navegante.pedir("/salud/")[0] == 200  # no restart needed
-    assert navegante.pedir(reverse("registro:oficina"))[0] == 200
+    assert navegante.pedir(reverse("portal:oficina"))[0] == 200
     connection.close()  # this test's own connection was cut as well
     assert not Usuario.objects.filter(username="en.la.caida").exists()
 

@@ -4,7 +4,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, connection
 
-from registro import correo
+from registro.cuentas import correo
 
 logger = logging.getLogger(__name__)
 

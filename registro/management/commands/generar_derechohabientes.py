@@ -5,7 +5,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from registro import importacion, sinteticos
+from registro.padron import importacion, sinteticos
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from registro import importacion
+from registro.padron import importacion
 
 MOSTRAR_ERRORES = 100
 

@@ -28,7 +28,7 @@ PALABRAS_VACIAS = frozenset(
 # are not listed. (url name, url args, title, description)
 PAGINAS = [
     (
-        "registro:portal",
+        "portal:inicio",
         (),
         _("Portal del ISSSTE"),
         _(
@@ -37,7 +37,7 @@ PAGINAS = [
         ),
     ),
     (
-        "registro:oficina",
+        "portal:oficina",
         (),
         _("Oficina Virtual"),
         _(
@@ -118,7 +118,7 @@ def paginas() -> list[Resultado]:
         Resultado(
             str(titulo),
             str(_descripcion_no_disponible(clave)),
-            reverse("registro:no_disponible", args=[clave]),
+            reverse("portal:no_disponible", args=[clave]),
         )
         for clave, titulo in menu.NO_DISPONIBLES.items()
     ]

@@ -16,16 +16,19 @@ SERVICIOS_EN_LINEA = [
     ("ver-mas-servicios", _("Ver más servicios")),
 ]
 
+# The portal's main menu; "Servicios en Línea" opens the list above.
+SERVICIOS_EN_LINEA_CLAVE = "servicios-en-linea"
 MENU_PRINCIPAL = [
     ("derechohabientes", _("Derechos Habientes")),
     ("todo-el-publico", _("Todo el Público")),
-    ("servicios-en-linea", _("Servicios en Línea")),
+    (SERVICIOS_EN_LINEA_CLAVE, _("Servicios en Línea")),
     ("instituto", _("Instituto")),
     ("transparencia", _("Transparencia")),
     ("issste-educa-e-investiga", _("ISSSTEduca e Investiga")),
 ]
 
-# "Versión Móvil" is not listed: this site is itself responsive, so it leads to the same pages.
+# The header's general links after "Inicio" and "Versión Móvil" (both lead to the portal's home:
+# this site is itself responsive); the seed shows "English" just before the last one.
 ENLACES_SUPERIORES = [
     ("contacto", _("Contacto")),
     ("directorios", _("Directorios")),

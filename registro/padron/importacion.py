@@ -1,7 +1,7 @@
 """Loading the registry of derechohabientes from a CSV file, at national scale.
 
 One pass over the file checks every row with the same rules as the web form
-(registro.curp.problema) and streams the good rows with PostgreSQL's COPY into a temporary
+(curp.problema) and streams the good rows with PostgreSQL's COPY into a temporary
 table; repeated CURPs are found there; then one set-based INSERT … ON CONFLICT writes new
 rows and corrects changed ones, leaving equal rows untouched. Everything runs in one
 transaction: a bad file (without --omitir-errores), an error or Ctrl-C midway leaves the
@@ -23,11 +23,11 @@ from pathlib import Path
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from ..models import Derechohabiente, clave_de_nombre
 from . import curp
-from .models import Derechohabiente, clave_de_nombre
 
 ENCABEZADO = ["curp", "nombre", "primer_apellido", "segundo_apellido"]
-OPCIONALES = ["fecha_nacimiento", "sexo", "entidad", "tipo", "vigente"]
+OPCIONALES = ["tipo", "vigente", "fecha_nacimiento", "sexo", "entidad"]  # in any order
 CAMPOS_NOMBRE = ENCABEZADO[1:]
 LONGITUD_MAXIMA = 100
 TIPOS = set(Derechohabiente.Tipo.values)

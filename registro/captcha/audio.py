@@ -5,17 +5,9 @@ challenge one character at a time with Spanish letter and digit names. Fetching 
 reads the challenge: it neither consumes nor changes it, so the person still has to type it.
 """
 
-import logging
 import shutil
 import struct
 import subprocess
-
-from captcha.models import CaptchaStore
-from django.http import Http404, HttpResponse
-from django.utils import timezone
-from django.views.decorators.http import require_GET
-
-logger = logging.getLogger(__name__)
 
 PROGRAMA = "espeak-ng"
 # Latin-American Spanish ("Spanish_(Latin_America)" in `espeak-ng --voices=es`): seseo, so
@@ -109,26 +101,3 @@ def _con_tamanos_reales(wav: bytes) -> bytes:
         (tamano,) = struct.unpack_from("<I", wav, posicion + 4)
         posicion += 8 + tamano + (tamano % 2)
     raise ValueError("el WAV de espeak-ng no tiene datos")
-
-
-@require_GET
-def audio(request, clave):
-    """The unexpired challenge `clave` as a WAV file; 404 if unknown, expired or no espeak-ng."""
-    reto = (
-        CaptchaStore.objects.filter(hashkey=clave, expiration__gt=timezone.now())
-        .values_list("challenge", flat=True)
-        .first()
-    )
-    if reto is None or not disponible():
-        raise Http404("No hay audio para este captcha.")
-    try:
-        wav = sintetizar(texto_hablado(reto))
-    except (OSError, subprocess.SubprocessError, ValueError):
-        logger.exception("espeak-ng no pudo leer el captcha")
-        return HttpResponse(
-            "No fue posible generar el audio.",
-            status=503,
-            content_type="text/plain; charset=utf-8",
-            headers={"Cache-Control": "no-store"},
-        )
-    return HttpResponse(wav, content_type="audio/wav", headers={"Cache-Control": "no-store"})

@@ -7,13 +7,18 @@ No e-mail address travels in the link.
 """
 
 import datetime
+from collections.abc import Callable
 
 from django.core import signing
+from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
-from .models import Usuario
+from ..models import Usuario
 
 VIGENCIA = datetime.timedelta(hours=24)
+
+# What the flows are given to put a link in a message: a token in, the URL to follow out.
+UrlPara = Callable[[str], str]
 
 
 class EnlaceInvalido(Exception):
@@ -50,3 +55,9 @@ def verificar(proposito: str, token: str) -> Usuario:
     if usuario is None or datos.get("e") != _estado(proposito, usuario):
         raise EnlaceInvalido("usado")
     return usuario
+
+
+def url_para(request, nombre: str) -> UrlPara:
+    """The absolute URL of the page ``nombre`` for a link's token, on the host the request
+    came to."""
+    return lambda token: request.build_absolute_uri(reverse(nombre, args=[token]))

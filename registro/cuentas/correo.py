@@ -15,7 +15,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .models import CorreoPorEnviar
+from ..models import CorreoPorEnviar
 
 logger = logging.getLogger(__name__)
 

@@ -10,9 +10,13 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST, require_safe
-from django.views.generic import FormView
+from django.views.generic import FormView, View
 
-from . import curp, enlaces, flows, menu
+from portal import menu
+
+from ..models import Usuario
+from ..padron import curp
+from . import enlaces, flows
 from .forms import (
     CambioContrasenaForm,
     CambioCorreoForm,
@@ -21,43 +25,17 @@ from .forms import (
     RecordarUsuarioForm,
     RecuperarContrasenaForm,
 )
-from .models import Usuario
+from .mensajes import ENLACE_INVALIDO
 
 # Session key: the account that just proved its password but has not confirmed its e-mail.
 REENVIAR_A = "cuenta_reenviar_confirmacion"
-
-ENLACE_INVALIDO = {
-    "vencido": _(
-        "El enlace venció: era válido 24 horas. Ingrese con su usuario y contraseña para "
-        "pedir uno nuevo."
-    ),
-    "usado": _("Este enlace ya se usó o ya no corresponde a su cuenta."),
-    "alterado": _(
-        "El enlace no es válido. Copie la dirección completa del correo que recibió, sin "
-        "cortes ni espacios."
-    ),
-}
-
-
-def url_absoluta(request):
-    """The url_para of the flows: a link's token as the absolute URL to follow."""
-
-    def url_para(nombre: str):
-        return lambda token: request.build_absolute_uri(reverse(nombre, args=[token]))
-
-    return url_para
-
-
-def _resultado_de_enlace(request, titulo, mensaje, exito: bool):
-    contexto = {"titulo": titulo, "mensaje": mensaje, "exito": exito}
-    return render(request, "cuenta/enlace.html", contexto, status=200 if exito else 400)
 
 
 @method_decorator(sensitive_post_parameters("password"), name="dispatch")
 class IngresarView(auth_views.LoginView):
     """ "Ingresar" to the Oficina Virtual."""
 
-    template_name = "cuenta/ingresar.html"
+    template_name = "cuentas/ingresar.html"
     authentication_form = IngresoForm
     redirect_authenticated_user = True
 
@@ -77,22 +55,34 @@ def reenviar_confirmacion(request):
     pk = request.session.pop(REENVIAR_A, None)
     usuario = Usuario.objects.filter(pk=pk).first() if isinstance(pk, int) else None
     if usuario is not None and not usuario.correo_confirmado:
-        flows.enviar_confirmacion(usuario, url_absoluta(request)("registro:confirmar_correo"))
+        flows.enviar_confirmacion(usuario, enlaces.url_para(request, "cuentas:confirmar_correo"))
         messages.success(
             request, _("Le enviamos un enlace nuevo a su correo electrónico. Es válido 24 horas.")
         )
-    return redirect("registro:ingresar")
+    return redirect("cuentas:ingresar")
 
 
-@require_safe
-def confirmar_correo(request, token):
-    try:
-        flows.confirmar_correo(token)
-    except enlaces.EnlaceInvalido as invalido:
-        titulo = _("No se pudo confirmar el correo")
-        return _resultado_de_enlace(request, titulo, ENLACE_INVALIDO[invalido.motivo], False)
-    mensaje = _("Su correo electrónico quedó confirmado. Ya puede ingresar a la Oficina Virtual.")
-    return _resultado_de_enlace(request, _("Correo confirmado"), mensaje, True)
+class SeguirEnlaceView(View):
+    """A link from an e-mail, followed: ``flujo(token)`` does what it stands for. The page
+    says it was ``hecho`` (title, message) or, under the title ``fallido``, why not."""
+
+    http_method_names = ["get", "head"]
+    flujo = None
+    hecho = ("", "")
+    fallido = ""
+
+    def get(self, request, token):
+        try:
+            self.flujo(token)
+        except enlaces.EnlaceInvalido as invalido:
+            return self._pagina(self.fallido, ENLACE_INVALIDO[invalido.motivo], exito=False)
+        except flows.RegistroDuplicado as duplicado:
+            return self._pagina(self.fallido, duplicado.mensaje, exito=False)
+        return self._pagina(*self.hecho, exito=True)
+
+    def _pagina(self, titulo, mensaje, *, exito: bool):
+        contexto = {"titulo": titulo, "mensaje": mensaje, "exito": exito}
+        return render(self.request, "cuentas/enlace.html", contexto, status=200 if exito else 400)
 
 
 @login_required
@@ -104,13 +94,13 @@ def mi_oficina(request):
         "curp_enmascarada": curp.enmascarar(derechohabiente.curp) if derechohabiente else "",
         "servicios": [s for s in menu.SERVICIOS_EN_LINEA if s[0] != menu.MI_OFICINA_VIRTUAL],
     }
-    return render(request, "cuenta/mi_oficina.html", contexto)
+    return render(request, "cuentas/mi_oficina.html", contexto)
 
 
 class CambiarContrasenaView(auth_views.PasswordChangeView):
-    template_name = "cuenta/formulario.html"
+    template_name = "cuentas/formulario.html"
     form_class = CambioContrasenaForm
-    success_url = reverse_lazy("registro:mi_oficina")
+    success_url = reverse_lazy("cuentas:mi_oficina")
     extra_context = {"titulo": _("Cambiar contraseña"), "boton": _("Cambiar contraseña")}
 
     def form_valid(self, form):
@@ -121,7 +111,7 @@ class CambiarContrasenaView(auth_views.PasswordChangeView):
 @method_decorator(login_required, name="dispatch")
 @method_decorator(sensitive_post_parameters("password"), name="dispatch")
 class CambiarCorreoView(FormView):
-    template_name = "cuenta/formulario.html"
+    template_name = "cuentas/formulario.html"
     form_class = CambioCorreoForm
     extra_context = {
         "titulo": _("Cambiar correo electrónico"),
@@ -136,37 +126,22 @@ class CambiarCorreoView(FormView):
         return {**super().get_form_kwargs(), "usuario": self.request.user}
 
     def form_valid(self, form):
-        url_para = url_absoluta(self.request)("registro:confirmar_cambio_correo")
+        url_para = enlaces.url_para(self.request, "cuentas:confirmar_cambio_correo")
         nuevo = form.cleaned_data["email"]
         flows.solicitar_cambio_de_correo(self.request.user, nuevo, url_para)
         messages.success(
             self.request,
             _("Le enviamos un enlace a su correo nuevo. Sígalo en las próximas 24 horas."),
         )
-        return redirect("registro:mi_oficina")
-
-
-@require_safe
-def confirmar_cambio_correo(request, token):
-    try:
-        flows.confirmar_cambio_de_correo(token)
-    except enlaces.EnlaceInvalido as invalido:
-        titulo = _("No se pudo cambiar el correo")
-        return _resultado_de_enlace(request, titulo, ENLACE_INVALIDO[invalido.motivo], False)
-    except flows.RegistroDuplicado as duplicado:
-        return _resultado_de_enlace(
-            request, _("No se pudo cambiar el correo"), duplicado.mensaje, False
-        )
-    mensaje = _("Su correo electrónico cambió. Los próximos avisos llegarán a la dirección nueva.")
-    return _resultado_de_enlace(request, _("Correo cambiado"), mensaje, True)
+        return redirect("cuentas:mi_oficina")
 
 
 class RecuperarContrasenaView(auth_views.PasswordResetView):
     """ "¿Olvidó su contraseña?": the same answer whether or not the address has an account."""
 
-    template_name = "cuenta/formulario.html"
+    template_name = "cuentas/formulario.html"
     form_class = RecuperarContrasenaForm
-    success_url = reverse_lazy("registro:recuperar_contrasena_enviado")
+    success_url = reverse_lazy("cuentas:recuperar_contrasena_enviado")
     extra_context = {
         "titulo": _("¿Olvidó su contraseña?"),
         "boton": _("Enviar enlace"),
@@ -178,9 +153,9 @@ class RecuperarContrasenaView(auth_views.PasswordResetView):
 
 
 class RecuperarContrasenaConfirmarView(auth_views.PasswordResetConfirmView):
-    template_name = "cuenta/formulario.html"
+    template_name = "cuentas/formulario.html"
     form_class = NuevaContrasenaForm
-    success_url = reverse_lazy("registro:recuperar_contrasena_listo")
+    success_url = reverse_lazy("cuentas:recuperar_contrasena_listo")
     extra_context = {
         "titulo": _("Elija una contraseña nueva"),
         "boton": _("Guardar contraseña"),
@@ -193,7 +168,7 @@ def aviso(titulo, mensaje):
 
     @require_safe
     def vista(request):
-        return render(request, "cuenta/aviso.html", {"titulo": titulo, "mensaje": mensaje})
+        return render(request, "cuentas/aviso.html", {"titulo": titulo, "mensaje": mensaje})
 
     return vista
 
@@ -201,7 +176,7 @@ def aviso(titulo, mensaje):
 class RecordarUsuarioView(FormView):
     """ "¿Olvidó su usuario?": the user name goes by e-mail, never onto the page."""
 
-    template_name = "cuenta/formulario.html"
+    template_name = "cuentas/formulario.html"
     form_class = RecordarUsuarioForm
     extra_context = {
         "titulo": _("¿Olvidó su usuario?"),
@@ -216,6 +191,6 @@ class RecordarUsuarioView(FormView):
         flows.recordar_usuario(
             form.cleaned_data["curp"],
             form.cleaned_data["email"],
-            self.request.build_absolute_uri(reverse("registro:ingresar")),
+            self.request.build_absolute_uri(reverse("cuentas:ingresar")),
         )
-        return redirect("registro:recordar_usuario_enviado")
+        return redirect("cuentas:recordar_usuario_enviado")

@@ -15,6 +15,9 @@ def sitio(request):
     en_ingles = ruta.startswith(PREFIJO_INGLES)
     return {
         "AVISO_REPLICA": settings.AVISO_REPLICA,
+        "ENLACES_SUPERIORES": menu.ENLACES_SUPERIORES,
+        "MENU_PRINCIPAL": menu.MENU_PRINCIPAL,
+        "SERVICIOS_EN_LINEA_CLAVE": menu.SERVICIOS_EN_LINEA_CLAVE,
         "SERVICIOS_EN_LINEA": menu.SERVICIOS_EN_LINEA,
         "MI_OFICINA_VIRTUAL": menu.MI_OFICINA_VIRTUAL,
         "URL_ENGLISH": ruta if en_ingles else "/en" + ruta,

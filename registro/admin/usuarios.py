@@ -1,0 +1,123 @@
+"""Staff's screen of the Oficina Virtual accounts: find, activate or deactivate, resend the
+confirmation; staff accounts are for superusers alone."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from ..cuentas import enlaces, flows
+from ..models import Usuario
+from .busqueda import buscar_cuentas
+from .paginacion import PaginadorEstimado
+
+
+def sin_cuentas_de_personal_ajenas(request, obj) -> bool:
+    """Only superusers touch staff accounts (their passwords, rights and groups)."""
+    return obj is None or request.user.is_superuser or not (obj.is_staff or obj.is_superuser)
+
+
+@admin.register(Usuario)
+class UsuarioAdmin(UserAdmin):
+    list_display = (
+        "username",
+        "email",
+        "derechohabiente",
+        "is_active",
+        "correo_confirmado_en",
+        "de_version_anterior",
+        "last_login",
+        "date_joined",
+    )
+    sortable_by = ("username",)
+    list_filter = (
+        "is_active",
+        "de_version_anterior",
+        "is_staff",
+        ("correo_confirmado_en", admin.EmptyFieldListFilter),
+    )
+    actions = ["activar", "desactivar", "reenviar_confirmacion"]
+    list_select_related = ("derechohabiente",)
+    # Only makes the search box appear: get_search_results decides what is searched.
+    search_fields = ("username", "email", "derechohabiente__curp")
+    search_help_text = _(
+        "Nombre de usuario o correo electrónico completos, CURP completa o su inicio, "
+        "o inicio del nombre: APELLIDO APELLIDO NOMBRE."
+    )
+    paginator = PaginadorEstimado
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    raw_id_fields = ("derechohabiente",)
+    fieldsets = UserAdmin.fieldsets + (
+        (
+            _("Oficina Virtual"),
+            {
+                "fields": (
+                    "derechohabiente",
+                    "correo_confirmado_en",
+                    "correo_pendiente",
+                    "de_version_anterior",
+                )
+            },
+        ),
+    )
+    readonly_fields = ("last_login", "date_joined")
+
+    def get_search_results(self, request, queryset, search_term):
+        return buscar_cuentas(queryset, search_term), False
+
+    def get_readonly_fields(self, request, obj=None):
+        campos = super().get_readonly_fields(request, obj)
+        if not request.user.is_superuser:
+            # Who is staff and with which rights is for superusers to decide.
+            campos = (*campos, "is_staff", "is_superuser", "groups", "user_permissions")
+        return campos
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and sin_cuentas_de_personal_ajenas(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and sin_cuentas_de_personal_ajenas(
+            request, obj
+        )
+
+    def _cambiar_estado(self, request, cuentas, activa: bool, mensaje: str):
+        cambiadas = 0
+        for cuenta in cuentas.exclude(is_active=activa):
+            if not sin_cuentas_de_personal_ajenas(request, cuenta):
+                continue
+            cuenta.is_active = activa
+            cuenta.save(update_fields=["is_active"])
+            self.log_change(request, cuenta, mensaje)
+            cambiadas += 1
+        self.message_user(request, _("Cuentas cambiadas: %(n)d.") % {"n": cambiadas})
+
+    @admin.action(description=_("Activar las cuentas seleccionadas"), permissions=["change"])
+    def activar(self, request, queryset):
+        self._cambiar_estado(request, queryset, True, str(_("Cuenta activada.")))
+
+    @admin.action(description=_("Desactivar las cuentas seleccionadas"), permissions=["change"])
+    def desactivar(self, request, queryset):
+        self._cambiar_estado(request, queryset, False, str(_("Cuenta desactivada.")))
+
+    @admin.action(
+        description=_("Enviar de nuevo el correo de confirmación"), permissions=["change"]
+    )
+    def reenviar_confirmacion(self, request, queryset):
+        url_para = enlaces.url_para(request, "cuentas:confirmar_correo")
+        cuentas = queryset.filter(correo_confirmado_en__isnull=True).exclude(email="")
+        for cuenta in cuentas:  # evaluated once: len() below reads the same rows
+            flows.enviar_confirmacion(cuenta, url_para)
+            self.log_change(
+                request, cuenta, str(_("Correo de confirmación puesto en cola de nuevo."))
+            )
+        # Queued, not yet sent: they go out as soon as the mail server takes them.
+        self.message_user(
+            request,
+            _(
+                "Correos de confirmación puestos en la cola de envío: %(n)d. Salen en cuanto el "
+                "servidor de correo los acepta; los que esperan están en «Correos por enviar»."
+            )
+            % {"n": len(cuentas)},
+        )

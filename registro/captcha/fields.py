@@ -1,0 +1,42 @@
+"""The captcha's form field and widget, on django-simple-captcha's."""
+
+from captcha.fields import CaptchaField, CaptchaTextInput
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from . import audio, reto
+
+
+class CaptchaConAudioWidget(CaptchaTextInput):
+    """The image captcha plus, where espeak-ng is installed, its Spanish audio version.
+
+    Given ``clave``, it shows that challenge instead of making one: step 2's page is kept
+    rendered with a marker there (portal.paginas_en_memoria)."""
+
+    clave = None
+
+    def fetch_captcha_store(self, name, value, attrs=None, generator=None):
+        self._key = self.clave or reto.nuevo_reto()
+        self._value = [self._key, ""]
+        self.id_ = self.build_attrs(attrs).get("id")
+
+    def audio_url(self):
+        if not audio.disponible():
+            return None
+        return reverse("captcha_audio", args=[self._key])
+
+
+class CampoCaptcha(CaptchaField):
+    """django-simple-captcha's field, with the challenge used up in the statement that reads
+    it. The library reads the challenge and then deletes it, so two submissions of one solved
+    image at the same instant both passed; and it swept every expired challenge on each
+    validation (three more round trips), which purgar_vencidos does every hour anyway."""
+
+    def clean(self, value):
+        forms.MultiValueField.clean(self, value)  # "required" and "incomplete"
+        clave, escrito = value[0], (value[1] or "").strip().lower()
+        # A wrong answer uses the challenge up too: one attempt per image.
+        if reto.gastar(clave) != escrito:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return value

@@ -1,0 +1,14 @@
+"""The captcha's URLs, outside the language prefix: an image or a sound has no language.
+Our image and audio first; the library's own (the refresh used by "Actualizar Imagen")
+after them. No namespace: the library reverses its names without one."""
+
+from django.urls import include, path, re_path
+
+from . import views
+
+# Captcha keys are 40 hexadecimal digits (SHA-1); anything else is not even looked up.
+urlpatterns = [
+    re_path(r"^audio/(?P<clave>[0-9a-f]{40})\.wav$", views.audio, name="captcha_audio"),
+    re_path(r"^image/(?P<clave>[0-9a-f]{40})/$", views.imagen, name="captcha_imagen"),
+    path("", include("captcha.urls")),
+]

@@ -1,0 +1,45 @@
+"""The captcha's image and audio, by challenge key. Neither uses the challenge up."""
+
+import logging
+import subprocess
+
+from captcha.models import CaptchaStore
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from . import audio as audio_captcha
+from . import imagen as imagen_captcha
+
+logger = logging.getLogger(__name__)
+
+
+@require_GET
+def imagen(request, clave: str):
+    reto = CaptchaStore.objects.filter(hashkey=clave).values_list("challenge", flat=True).first()
+    if reto is None:
+        return HttpResponse(status=410)  # as the library: gone, not to be indexed
+    return HttpResponse(imagen_captcha.png(clave, reto), content_type="image/png")
+
+
+@require_GET
+def audio(request, clave):
+    """The unexpired challenge `clave` as a WAV file; 404 if unknown, expired or no espeak-ng."""
+    reto = (
+        CaptchaStore.objects.filter(hashkey=clave, expiration__gt=timezone.now())
+        .values_list("challenge", flat=True)
+        .first()
+    )
+    if reto is None or not audio_captcha.disponible():
+        raise Http404("No hay audio para este captcha.")
+    try:
+        wav = audio_captcha.sintetizar(audio_captcha.texto_hablado(reto))
+    except (OSError, subprocess.SubprocessError, ValueError):
+        logger.exception("espeak-ng no pudo leer el captcha")
+        return HttpResponse(
+            "No fue posible generar el audio.",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+            headers={"Cache-Control": "no-store"},
+        )
+    return HttpResponse(wav, content_type="audio/wav", headers={"Cache-Control": "no-store"})

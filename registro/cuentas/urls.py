@@ -1,0 +1,89 @@
+from django.contrib.auth.views import LogoutView
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from . import flows, views
+from .mensajes import CONTRASENA_RECUPERADA, RECUPERACION_ENVIADA, USUARIO_ENVIADO
+
+app_name = "cuentas"
+
+urlpatterns = [
+    path("oficina-virtual/ingresar/", views.IngresarView.as_view(), name="ingresar"),
+    path("oficina-virtual/salir/", LogoutView.as_view(), name="salir"),
+    path("oficina-virtual/mi-oficina/", views.mi_oficina, name="mi_oficina"),
+    path(
+        "oficina-virtual/mi-oficina/contrasena/",
+        views.CambiarContrasenaView.as_view(),
+        name="cambiar_contrasena",
+    ),
+    path(
+        "oficina-virtual/mi-oficina/correo/",
+        views.CambiarCorreoView.as_view(),
+        name="cambiar_correo",
+    ),
+    path(
+        "oficina-virtual/confirmar/reenviar/",
+        views.reenviar_confirmacion,
+        name="reenviar_confirmacion",
+    ),
+    path(
+        "oficina-virtual/confirmar/<str:token>/",
+        views.SeguirEnlaceView.as_view(
+            flujo=flows.confirmar_correo,
+            hecho=(
+                _("Correo confirmado"),
+                _(
+                    "Su correo electrónico quedó confirmado. Ya puede ingresar a la Oficina "
+                    "Virtual."
+                ),
+            ),
+            fallido=_("No se pudo confirmar el correo"),
+        ),
+        name="confirmar_correo",
+    ),
+    path(
+        "oficina-virtual/correo-nuevo/<str:token>/",
+        views.SeguirEnlaceView.as_view(
+            flujo=flows.confirmar_cambio_de_correo,
+            hecho=(
+                _("Correo cambiado"),
+                _(
+                    "Su correo electrónico cambió. Los próximos avisos llegarán a la dirección "
+                    "nueva."
+                ),
+            ),
+            fallido=_("No se pudo cambiar el correo"),
+        ),
+        name="confirmar_cambio_correo",
+    ),
+    path(
+        "oficina-virtual/recuperar/contrasena/",
+        views.RecuperarContrasenaView.as_view(),
+        name="recuperar_contrasena",
+    ),
+    path(
+        "oficina-virtual/recuperar/contrasena/enviado/",
+        views.aviso(_("Revise su correo"), RECUPERACION_ENVIADA),
+        name="recuperar_contrasena_enviado",
+    ),
+    path(
+        "oficina-virtual/recuperar/contrasena/listo/",
+        views.aviso(_("Contraseña guardada"), CONTRASENA_RECUPERADA),
+        name="recuperar_contrasena_listo",
+    ),
+    path(
+        "oficina-virtual/recuperar/contrasena/<uidb64>/<token>/",
+        views.RecuperarContrasenaConfirmarView.as_view(),
+        name="recuperar_contrasena_confirmar",
+    ),
+    path(
+        "oficina-virtual/recuperar/usuario/",
+        views.RecordarUsuarioView.as_view(),
+        name="recordar_usuario",
+    ),
+    path(
+        "oficina-virtual/recuperar/usuario/enviado/",
+        views.aviso(_("Revise su correo"), USUARIO_ENVIADO),
+        name="recordar_usuario_enviado",
+    ),
+]
