@@ -34,6 +34,7 @@ def _estado(proposito: str, usuario: Usuario) -> str:
         "confirmar": (usuario.email, usuario.correo_confirmado_en),
         "cambiar_correo": (usuario.email, usuario.correo_pendiente),
     }[proposito]
+    # The salts keep the module's first name: links already sent must still verify.
     return salted_hmac(f"registro.enlaces.{proposito}", repr(valores)).hexdigest()[:20]
 
 
