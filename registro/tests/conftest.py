@@ -1,3 +1,6 @@
+"""What the tests of every folder share: registry rows, a person at each step of the
+registration, accounts as the registration leaves them, mail and the browser."""
+
 import datetime
 import os
 import re
@@ -10,15 +13,22 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
-from registro.models import Derechohabiente
+from registro.models import Derechohabiente, Usuario
 from registro.padron import curp
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # browser tests make between page actions are still plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# Constants and helpers, imported by name: from .conftest (or ..conftest) import CONTRASENA
+
 CONTRASENA = "Mi Clave Ñandú 7"
+PASO_1 = reverse("registro:curp")
+PASO_2 = reverse("registro:usuario")
+INGRESAR = reverse("cuentas:ingresar")
+MI_OFICINA = reverse("cuentas:mi_oficina")
 
 
 def ficha_csrf(html: str) -> str:
@@ -43,6 +53,35 @@ def respuesta_captcha(html: str) -> dict[str, str]:
     """The captcha fields a person would fill in, answered from the captcha store."""
     clave = re.search(r'name="captcha_0" value="([0-9a-f]+)"', html).group(1)
     return {"captcha_0": clave, "captcha_1": CaptchaStore.objects.get(hashkey=clave).response}
+
+
+def error_del_campo(respuesta, campo: str) -> str:
+    return " ".join(respuesta.context["form"].errors.get(campo, []))
+
+
+def enlace_del_correo(mensaje) -> str:
+    """The path of the first link in an e-mail's text, as a person would follow it."""
+    return re.search(r"https?://[^/\s]+(/\S+)", mensaje.body).group(1)
+
+
+def ingresar(client, usuario, contrasena=CONTRASENA):
+    return client.post(INGRESAR, {"username": usuario, "password": contrasena})
+
+
+def error_de_ingreso(respuesta) -> str:
+    return " ".join(respuesta.context["form"].non_field_errors())
+
+
+# Fixtures
+
+
+@pytest.fixture(autouse=True)
+def idioma_por_omision():
+    """Each test starts in the default language. A request under /en/ leaves English active in
+    the test's thread (LocaleMiddleware activates a language, nothing deactivates it), so the
+    next test's reverse() would give /en/ paths: which test came before must not matter."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
@@ -108,6 +147,51 @@ def buzon(mailoutbox):
         return mailoutbox
 
     return enviados
+
+
+# Accounts
+
+
+@pytest.fixture
+def registrado(cliente_en_paso_2, datos_registro, buzon):
+    """A person who just pressed "Crear usuario": the account and the e-mail it got."""
+    cliente_en_paso_2.post(reverse("registro:usuario"), datos_registro())
+    return Usuario.objects.get(username="ana.ejemplo"), buzon()[-1]
+
+
+@pytest.fixture
+def confirmada(client, registrado):
+    usuario, correo = registrado
+    client.get(enlace_del_correo(correo))
+    usuario.refresh_from_db()
+    return usuario
+
+
+@pytest.fixture
+def cuenta(derechohabiente):
+    from django.utils import timezone
+
+    return Usuario.objects.create_user(
+        "pedro.prueba",
+        "pedro@correo.example",
+        CONTRASENA,
+        derechohabiente=derechohabiente,
+        correo_confirmado_en=timezone.now(),
+    )
+
+
+@pytest.fixture
+def cuenta_anterior(derechohabiente):
+    return Usuario.objects.create_user(
+        "ana.vieja",
+        "vieja@correo.example",
+        "clave vieja",
+        derechohabiente=derechohabiente,
+        de_version_anterior=True,
+    )
+
+
+# Browser and production settings
 
 
 @pytest.fixture(scope="session")

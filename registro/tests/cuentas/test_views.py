@@ -1,12 +1,9 @@
-"""The account lives on: confirmation, login, Mi Oficina Virtual, recovery, re-registration."""
-
-import re
-import time
+"""The account's pages (registro/cuentas/views.py, forms.py, flows.py): e-mail confirmation,
+login and Mi Oficina Virtual, recovery of a password or user name, changes, and what reading
+the accounts costs when there are many."""
 
 import pytest
-from django.contrib.admin.models import LogEntry
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -15,41 +12,19 @@ from django.urls import reverse
 from registro.models import Derechohabiente, Usuario
 from registro.padron import sinteticos
 
-from .conftest import CONTRASENA, planes, respuesta_captcha
+from ..conftest import (
+    CONTRASENA,
+    INGRESAR,
+    MI_OFICINA,
+    enlace_del_correo,
+    error_de_ingreso,
+    ingresar,
+    planes,
+)
 
 pytestmark = pytest.mark.django_db
 
-INGRESAR = reverse("cuentas:ingresar")
-MI_OFICINA = reverse("cuentas:mi_oficina")
 OTRA = "Otra Clave Ñ 2026"
-
-
-def enlace_del_correo(mensaje) -> str:
-    """The path of the first link in an e-mail's text, as a person would follow it."""
-    return re.search(r"https?://[^/\s]+(/\S+)", mensaje.body).group(1)
-
-
-def ingresar(client, usuario, contrasena=CONTRASENA):
-    return client.post(INGRESAR, {"username": usuario, "password": contrasena})
-
-
-def error_de_ingreso(respuesta) -> str:
-    return " ".join(respuesta.context["form"].non_field_errors())
-
-
-@pytest.fixture
-def registrado(cliente_en_paso_2, datos_registro, buzon):
-    """A person who just pressed "Crear usuario": the account and the e-mail it got."""
-    cliente_en_paso_2.post(reverse("registro:usuario"), datos_registro())
-    return Usuario.objects.get(username="ana.ejemplo"), buzon()[-1]
-
-
-@pytest.fixture
-def confirmada(client, registrado):
-    usuario, correo = registrado
-    client.get(enlace_del_correo(correo))
-    usuario.refresh_from_db()
-    return usuario
 
 
 # E-mail confirmation
@@ -88,54 +63,6 @@ def test_reenviar_sin_haber_probado_la_contrasena_no_envia_nada(client, registra
     assert len(buzon()) == 1
 
 
-def test_el_enlace_confirma_una_sola_vez(client, registrado):
-    usuario, correo = registrado
-    primera = client.get(enlace_del_correo(correo))
-    assert primera.status_code == 200
-    assert "quedó confirmado" in primera.content.decode()
-    segunda = client.get(enlace_del_correo(correo))
-    assert segunda.status_code == 400
-    assert "ya se usó" in segunda.content.decode()
-
-
-def test_un_enlace_alterado_no_confirma(client, registrado):
-    usuario, correo = registrado
-    ruta = enlace_del_correo(correo)
-    alterada = ruta[:-3] + ("A" if ruta[-3] != "A" else "B") + ruta[-2:]
-    respuesta = client.get(alterada)
-    assert respuesta.status_code == 400
-    assert "no es válido" in respuesta.content.decode()
-    usuario.refresh_from_db()
-    assert not usuario.correo_confirmado
-
-
-def test_un_enlace_de_mas_de_24_horas_vence(client, registrado, monkeypatch):
-    usuario, correo = registrado
-    dentro_de_25_horas = time.time() + 25 * 3600
-    monkeypatch.setattr("django.core.signing.time.time", lambda: dentro_de_25_horas)
-    respuesta = client.get(enlace_del_correo(correo))
-    assert respuesta.status_code == 400
-    assert "venció" in respuesta.content.decode()
-    usuario.refresh_from_db()
-    assert not usuario.correo_confirmado
-
-
-def test_el_correo_de_desarrollo_se_escribe_en_archivos(
-    cliente_en_paso_2, datos_registro, settings, tmp_path, client
-):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    settings.EMAIL_FILE_PATH = tmp_path
-    cliente_en_paso_2.post(reverse("registro:usuario"), datos_registro())
-    assert list(tmp_path.iterdir()) == []  # queued: the sender writes it
-    call_command("enviar_correos", "--una-vez")
-    (archivo,) = tmp_path.iterdir()
-    texto = archivo.read_text()
-    assert "Subject: Confirme su correo de la Oficina Virtual" in texto
-    ruta = re.search(r"http://testserver(/oficina-virtual/confirmar/\S+/)", texto).group(1)
-    assert client.get(ruta).status_code == 200
-    assert Usuario.objects.get().correo_confirmado
-
-
 # Login, Mi Oficina Virtual, logout
 
 
@@ -148,26 +75,6 @@ def test_ingresar_sin_importar_mayusculas_y_ver_mi_oficina(client, confirmada):
     assert "ana.ejemplo@correo.example" in pagina
     assert "Trabajador" in pagina
     assert "Agenda TU Cita Médica" in pagina and "Aún no disponible" in pagina
-
-
-def test_usuario_desconocido_y_contrasena_equivocada_dicen_lo_mismo(client, confirmada):
-    desconocido = error_de_ingreso(ingresar(client, "nadie"))
-    equivocada = error_de_ingreso(ingresar(client, "ana.ejemplo", "mi clave ñandú 7"))
-    assert desconocido == equivocada
-    assert "no son correctos" in desconocido
-
-
-def test_una_cuenta_desactivada_no_ingresa(client, confirmada):
-    confirmada.is_active = False
-    confirmada.save()
-    assert "desactivada" in error_de_ingreso(ingresar(client, "ana.ejemplo"))
-    assert "desactivada" not in error_de_ingreso(ingresar(client, "ana.ejemplo", "otra"))
-
-
-def test_desactivar_termina_la_sesion_abierta(client, confirmada):
-    ingresar(client, "ana.ejemplo")
-    Usuario.objects.filter(pk=confirmada.pk).update(is_active=False)
-    assert client.get(MI_OFICINA).url.startswith(INGRESAR)
 
 
 def test_mi_oficina_pide_ingresar(client):
@@ -366,124 +273,3 @@ def test_las_paginas_con_correo_no_recorren_todas_las_cuentas(
     assert respuesta.status_code == 302
     for plan in planes(consultas, "registro_usuario"):
         assert "Seq Scan on registro_usuario" not in plan, plan
-
-
-# Repeating the registration
-
-
-@pytest.fixture
-def cuenta_anterior(derechohabiente):
-    return Usuario.objects.create_user(
-        "ana.vieja",
-        "vieja@correo.example",
-        "clave vieja",
-        derechohabiente=derechohabiente,
-        de_version_anterior=True,
-    )
-
-
-def test_una_cuenta_de_la_version_anterior_no_ingresa(client, cuenta_anterior):
-    error = error_de_ingreso(ingresar(client, "ana.vieja", "clave vieja"))
-    assert "es necesario actualizarla repitiendo el proceso de registro" in error
-
-
-def test_repetir_el_registro_reemplaza_la_cuenta_anterior(
-    client, cuenta_anterior, derechohabiente, buzon
-):
-    assert client.post(reverse("registro:curp"), {"curp": derechohabiente.curp}).status_code == 302
-    pagina = client.get(reverse("registro:usuario")).content.decode()
-    assert "ana.vieja" not in pagina and "vieja@correo.example" not in pagina
-    datos = {
-        "username": "ana.vieja",  # the old user name may be kept
-        "password1": CONTRASENA,
-        "password2": CONTRASENA,
-        "email": "ana.nueva@correo.example",
-        **respuesta_captcha(pagina),
-    }
-    assert client.post(reverse("registro:usuario"), datos).url == reverse("registro:creado")
-
-    cuenta = Usuario.objects.get(derechohabiente=derechohabiente)
-    assert cuenta.pk == cuenta_anterior.pk
-    assert not cuenta.de_version_anterior and not cuenta.correo_confirmado
-    assert cuenta.email == "ana.nueva@correo.example"
-    assert not cuenta.check_password("clave vieja")
-    assert "no son correctos" in error_de_ingreso(ingresar(client, "ana.vieja", "clave vieja"))
-    client.get(enlace_del_correo(buzon()[-1]))
-    assert ingresar(client, "ana.vieja").url == MI_OFICINA
-
-
-def test_una_cuenta_vigente_recibe_los_enlaces_de_recuperacion(client, confirmada):
-    respuesta = client.post(reverse("registro:curp"), {"curp": confirmada.derechohabiente.curp})
-    pagina = respuesta.content.decode()
-    assert "ya tiene una cuenta" in pagina
-    assert reverse("cuentas:recuperar_contrasena") in pagina
-    assert reverse("cuentas:recordar_usuario") in pagina
-    assert Usuario.objects.count() == 1
-
-
-# Staff in admin
-
-
-@pytest.fixture
-def personal(client):
-    Usuario.objects.create_superuser("jefa", "jefa@issste.example", CONTRASENA)
-    client.post(reverse("admin:login"), {"username": "jefa", "password": CONTRASENA})
-    return client
-
-
-def accion(personal, nombre, cuenta):
-    return personal.post(
-        reverse("admin:registro_usuario_changelist"),
-        {"action": nombre, "_selected_action": [cuenta.pk]},
-        follow=True,
-    )
-
-
-def test_el_personal_desactiva_y_activa_y_queda_en_la_historia(personal, confirmada):
-    accion(personal, "desactivar", confirmada)
-    confirmada.refresh_from_db()
-    assert not confirmada.is_active
-    accion(personal, "activar", confirmada)
-    confirmada.refresh_from_db()
-    assert confirmada.is_active
-    historia = LogEntry.objects.filter(object_id=str(confirmada.pk)).order_by("action_time")
-    assert [e.change_message for e in historia] == ["Cuenta desactivada.", "Cuenta activada."]
-    assert {e.user.username for e in historia} == {"jefa"}
-
-
-def test_el_personal_reenvia_la_confirmacion(personal, registrado, buzon):
-    usuario, _ = registrado
-    pagina = accion(personal, "reenviar_confirmacion", usuario).content.decode()
-    assert "Correos de confirmación puestos en la cola de envío: 1." in pagina
-    assert len(buzon()) == 2 and buzon()[-1].to == [usuario.email]
-    assert LogEntry.objects.get(object_id=str(usuario.pk)).change_message == (
-        "Correo de confirmación puesto en cola de nuevo."
-    )
-
-
-def test_el_personal_ve_el_ultimo_ingreso(personal, confirmada):
-    ingresar(Client(), "ana.ejemplo")
-    pagina = personal.get(reverse("admin:registro_usuario_changelist")).content.decode()
-    assert "column-last_login" in pagina
-    confirmada.refresh_from_db()
-    assert confirmada.last_login is not None
-
-
-@pytest.mark.parametrize("problema", ["alterado", "vencido"])
-def test_un_enlace_de_correo_nuevo_alterado_o_vencido_no_cambia_nada(
-    client, confirmada, buzon, monkeypatch, problema
-):
-    ingresar(client, "ana.ejemplo")
-    datos = {"email": "nueva@correo.example", "password": CONTRASENA}
-    client.post(reverse("cuentas:cambiar_correo"), datos)
-    enlace = enlace_del_correo(buzon()[-1])
-    if problema == "alterado":
-        enlace = enlace.replace(":", ";", 1)
-    else:
-        dentro_de_25_horas = time.time() + 25 * 3600
-        monkeypatch.setattr("django.core.signing.time.time", lambda: dentro_de_25_horas)
-    respuesta = client.get(enlace)
-    assert respuesta.status_code == 400
-    assert ("venció" if problema == "vencido" else "no es válido") in respuesta.content.decode()
-    confirmada.refresh_from_db()
-    assert confirmada.email == "ana.ejemplo@correo.example"

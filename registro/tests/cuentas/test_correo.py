@@ -1,6 +1,8 @@
-"""The mail queue: pages queue messages, the sender (manage.py enviar_correos) sends them."""
+"""The mail queue (registro/cuentas/correo.py): pages queue messages, the sender
+(manage.py enviar_correos) sends them; in development it writes them to files."""
 
 import datetime
+import re
 import socket
 import threading
 
@@ -13,7 +15,7 @@ from django.utils import timezone, translation
 from registro.cuentas import correo
 from registro.models import CorreoPorEnviar, Usuario
 
-from .conftest import CONTRASENA
+from ..conftest import CONTRASENA
 
 pytestmark = pytest.mark.django_db
 
@@ -135,19 +137,6 @@ def test_dos_envios_a_la_vez_no_mandan_dos_veces_el_mismo_mensaje(mailoutbox):
     assert destinatarios == sorted(f"{n}@correo.example" for n in range(60))
 
 
-def test_el_personal_ve_la_cola_sin_los_enlaces(admin_client, cliente_en_paso_2, datos_registro):
-    cliente_en_paso_2.post(reverse("registro:usuario"), datos_registro())
-    pendiente = CorreoPorEnviar.objects.get()
-    lista = admin_client.get(reverse("admin:registro_correoporenviar_changelist"))
-    ficha = admin_client.get(reverse("admin:registro_correoporenviar_change", args=[pendiente.pk]))
-    for pagina in (lista, ficha):
-        html = pagina.content.decode()
-        assert pagina.status_code == 200
-        assert "ana.ejemplo@correo.example" in html
-        assert pendiente.contexto["enlace"] not in html
-    assert reverse("admin:registro_correoporenviar_add") not in lista.content.decode()
-
-
 def test_lo_que_tomo_un_enviador_que_se_detuvo_sale_con_otro_despues(mailoutbox):
     correo.enviar("recordar_usuario", "ana@correo.example", {"usuario": "ana", "url_ingresar": "/"})
     (tomado,) = correo.reservar(50)  # a sender took it and stopped before sending
@@ -158,3 +147,19 @@ def test_lo_que_tomo_un_enviador_que_se_detuvo_sale_con_otro_despues(mailoutbox)
     CorreoPorEnviar.objects.update(siguiente_intento=timezone.now())  # 15 minutes later
     enviar_cola()
     assert [m.to for m in mailoutbox] == [["ana@correo.example"]]
+
+
+def test_el_correo_de_desarrollo_se_escribe_en_archivos(
+    cliente_en_paso_2, datos_registro, settings, tmp_path, client
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = tmp_path
+    cliente_en_paso_2.post(reverse("registro:usuario"), datos_registro())
+    assert list(tmp_path.iterdir()) == []  # queued: the sender writes it
+    call_command("enviar_correos", "--una-vez")
+    (archivo,) = tmp_path.iterdir()
+    texto = archivo.read_text()
+    assert "Subject: Confirme su correo de la Oficina Virtual" in texto
+    ruta = re.search(r"http://testserver(/oficina-virtual/confirmar/\S+/)", texto).group(1)
+    assert client.get(ruta).status_code == 200
+    assert Usuario.objects.get().correo_confirmado

@@ -1,3 +1,7 @@
+"""The registry's import (registro/padron/importacion.py, manage.py
+importar_derechohabientes): good files, bad rows, files that cannot be read; and the
+demonstration data that manage.py cargar_demo imports."""
+
 import csv
 import datetime
 import io

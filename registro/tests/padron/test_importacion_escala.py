@@ -1,4 +1,5 @@
-"""The import at national scale: optional columns, report file, interruption, index rebuild."""
+"""The import (registro/padron/importacion.py) at national scale: optional columns, report
+file, interruption, index rebuild."""
 
 import io
 
@@ -142,18 +143,3 @@ def test_una_primera_carga_reconstruye_la_restriccion_y_el_indice(tmp_path, fila
         indices = {fila[0] for fila in cursor.fetchall()}
     assert {"derechohabiente_curp_unica", "derechohabiente_clave_nombre"} <= indices
     assert Derechohabiente.objects.get(curp=filas[0]["curp"]).clave_nombre
-
-
-def test_generar_escribe_n_filas_distintas_y_validas(tmp_path):
-    from registro.padron import curp
-
-    ruta = tmp_path / "gen.csv"
-    call_command(
-        "generar_derechohabientes", 5000, salida=str(ruta), semilla=3, stderr=io.StringIO()
-    )
-    lineas = ruta.read_text(encoding="utf-8").splitlines()
-    assert lineas[0] == ",".join(importacion.ENCABEZADO)
-    claves = [linea.split(",")[0] for linea in lineas[1:]]
-    assert len(claves) == len(set(claves)) == 5000
-    assert all(curp.es_valida(c) for c in claves)
-    assert len({c[11:13] for c in claves}) == len(curp.ENTIDADES)  # every state

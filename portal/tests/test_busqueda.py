@@ -1,3 +1,5 @@
+"""Site search (portal/busqueda.py): the index and buscar(), and its results page."""
+
 import re
 from html import unescape
 
@@ -7,7 +9,7 @@ from django.utils.functional import Promise
 
 from portal import busqueda, menu
 
-from .test_paginas import Enlaces
+from .conftest import Enlaces
 
 pytestmark = pytest.mark.django_db
 

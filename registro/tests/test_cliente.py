@@ -1,0 +1,24 @@
+"""The client's address (registro/cliente.py) behind the proxies the operator trusts, as the
+look-up limits count it."""
+
+import pytest
+
+from .conftest import PASO_1
+
+pytestmark = pytest.mark.django_db
+
+
+def test_detras_de_un_proxy_cuenta_la_direccion_del_cliente(client, settings, derechohabiente):
+    settings.PROXIES_DE_CONFIANZA = 1
+    for n in range(10):
+        client.post(
+            PASO_1,
+            {"curp": f"X{n}"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"1.2.3.{n}, 203.0.113.7",
+        )
+    # The same proxy, a different client: not limited. The same client: limited.
+    otro = {"HTTP_X_FORWARDED_FOR": "203.0.113.8", "REMOTE_ADDR": "10.0.0.1"}
+    assert client.post(PASO_1, {"curp": "Y"}, **otro).status_code == 200
+    mismo = {"HTTP_X_FORWARDED_FOR": "9.9.9.9, 203.0.113.7", "REMOTE_ADDR": "10.0.0.1"}
+    assert client.post(PASO_1, {"curp": "Y"}, **mismo).status_code == 429
