@@ -242,6 +242,31 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 # Clients behind a reverse proxy: how many proxies put their hop in X-Forwarded-For.
 PROXIES_DE_CONFIANZA = int(os.environ.get("PROXIES_DE_CONFIANZA", "0"))
 
+
+def env_limite(name: str, default: str) -> tuple[int, int]:
+    """ "N/M": N look-ups in M minutes."""
+    valor = os.environ.get(name) or default
+    try:
+        maximo, minutos = (int(parte) for parte in valor.split("/"))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}: write it as N/M (N look-ups in M minutes).") from None
+    if maximo < 1 or minutos < 1:
+        raise ImproperlyConfigured(f"{name}: N and M must be at least 1.")
+    return maximo, minutos
+
+
+# CURP look-up limits (registro/limites.py; docs/security.md says why these numbers). Many
+# people share one address (a carrier's NAT, an office), so an address is never walled off:
+# past its limits step 1 asks it for the captcha. A client (browser) past its limit, and a
+# CURP past its own, wait. LIMITES_SOLO_CONTAR=1 counts and logs them without applying them.
+LIMITES_DE_BUSQUEDA = {
+    "por_curp": env_limite("LIMITE_BUSQUEDAS_POR_CURP", "10/10"),
+    "fallos_por_cliente": env_limite("LIMITE_FALLOS_POR_CLIENTE", "20/10"),
+    "fallos_por_direccion": env_limite("LIMITE_FALLOS_POR_DIRECCION", "10/10"),
+    "por_direccion": env_limite("LIMITE_BUSQUEDAS_POR_DIRECCION", "60/10"),
+}
+LIMITES_SOLO_CONTAR = env_bool("LIMITES_SOLO_CONTAR", False)
+
 # Login lockout (django-axes, kept in PostgreSQL): 5 failures for one user name from one
 # address lock that pair for 15 minutes. The lockout page answers 429 in Spanish.
 AXES_FAILURE_LIMIT = 5

@@ -5,31 +5,55 @@ from django.contrib.auth.forms import BaseUserCreationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from . import flows
-from .captcha.fields import CampoCaptcha, CaptchaConAudioWidget
+from . import flows, limites
+from .captcha.fields import campo_captcha
 from .cuentas.contrasenas import CampoContrasena
 from .cuentas.flows import RegistroDuplicado
-from .mensajes import CORREO, CURP_CON_CUENTA, CURP_NO_REGISTRADA, CURP_NO_VIGENTE
+from .mensajes import (
+    CAPTCHA_DE_BUSQUEDA,
+    CORREO,
+    CURP_CON_CUENTA,
+    CURP_NO_REGISTRADA,
+    CURP_NO_VIGENTE,
+)
 from .models import Derechohabiente, Usuario
 from .padron.forms import CampoCurp
 
 
 class BusquedaCurpForm(forms.Form):
-    """Step 1: the CURP, looked up in the registry of derechohabientes."""
+    """Step 1: the CURP, looked up in the registry of derechohabientes; with ``con_captcha``
+    (registro.limites asks for it), only once the captcha is answered.
+
+    ``resultado`` says what the look-up answered (registro.limites counts it), or None when
+    it answered nothing: no CURP, or the captcha not answered.
+    """
 
     curp = CampoCurp()
 
-    def clean_curp(self) -> str:
+    def __init__(self, *args, con_captcha: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.resultado = None
+        if con_captcha:
+            self.fields["captcha"] = campo_captcha(falta=CAPTCHA_DE_BUSQUEDA)
+
+    def clean(self):
+        if "captcha" in self.errors or self.has_error("curp", "required"):
+            return self.cleaned_data
+        if "curp" in self.errors:
+            self.resultado = limites.MAL_ESCRITA
+            return self.cleaned_data
         valor = self.cleaned_data["curp"]
         situacion = Derechohabiente.objects.situacion_para_registro(valor)
+        self.resultado = limites.ENCONTRADA if situacion else limites.NO_REGISTRADA
         if situacion is None:
-            raise ValidationError(CURP_NO_REGISTRADA, code="curp_no_registrada")
+            self.add_error("curp", ValidationError(CURP_NO_REGISTRADA, code="curp_no_registrada"))
+            return self.cleaned_data
         vigente, tiene_cuenta = situacion
         if not vigente:
-            raise ValidationError(CURP_NO_VIGENTE, code="curp_no_vigente")
-        if tiene_cuenta:
-            raise ValidationError(CURP_CON_CUENTA, code="curp_con_cuenta")
-        return valor
+            self.add_error("curp", ValidationError(CURP_NO_VIGENTE, code="curp_no_vigente"))
+        elif tiene_cuenta:
+            self.add_error("curp", ValidationError(CURP_CON_CUENTA, code="curp_con_cuenta"))
+        return self.cleaned_data
 
 
 class RegistroUsuarioForm(BaseUserCreationForm):
@@ -42,17 +66,7 @@ class RegistroUsuarioForm(BaseUserCreationForm):
 
     password1 = CampoContrasena(label=_("Contraseña"))
     password2 = CampoContrasena(label=_("Confirmar contraseña"))
-    captcha = CampoCaptcha(
-        label=_("Escriba el código de la imagen"),
-        widget=CaptchaConAudioWidget(),
-        error_messages={
-            "invalid": _(
-                "El código no coincide con la imagen. Escriba el código de la imagen nueva."
-            ),
-            "required": _("Escriba el código de la imagen."),
-            "incomplete": _("Escriba el código de la imagen."),
-        },
-    )
+    captcha = campo_captcha()
 
     error_messages = {
         **BaseUserCreationForm.error_messages,

@@ -1,19 +1,34 @@
-"""Limits on how often a client may look up CURPs, kept in PostgreSQL so that every app
-process and server shares them. The look-up says whether a person is a derechohabiente;
-unlimited, it would let anyone test the whole registry.
+"""Limits on CURP look-ups, kept in PostgreSQL so that every app process and server shares
+them. A look-up says whether a person is a derechohabiente; unlimited, it would let anyone
+test the whole registry.
 
-The count-and-record step is one call to a PL/pgSQL function (migration 0008): one round
-trip, plans kept per connection, the keys locked so that count and insert are one step per
-key across processes, and the limits checked in order: the first one reached stops the
-count, and only the limits before it count this attempt."""
+Many people share one address (a mobile carrier's NAT puts thousands of phones behind one,
+and so do offices and schools), and nearly all of them look up their own CURP and find it.
+What testing other people's CURPs produces is misses: CURPs not in the registry, or typed
+wrong. So friction rises step by step, and never walls an address off:
+
+- past FALLOS_POR_DIRECCION misses, or POR_DIRECCION look-ups, in its window, step 1 asks
+  everyone behind that address for the captcha as well;
+- a client (a browser, known by its CSRF cookie) past FALLOS_POR_CLIENTE misses waits;
+- a CURP past POR_CURP look-ups waits, from any address.
+
+The CURP's count-and-record step is one call to a PL/pgSQL function (migration 0008): the
+keys locked, so that count and insert are one step across processes. The other counts are
+read before the look-up and written after it, once its outcome is known; look-ups in flight
+at the same instant may each miss the others', which a threshold of tens does not mind.
+With settings.LIMITES_SOLO_CONTAR every limit is counted and logged, and none applied.
+"""
 
 import datetime
 import functools
+import logging
 import math
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from . import cliente
@@ -21,16 +36,51 @@ from .models import Intento
 from .padron import curp
 from .transacciones import sin_esperar_al_disco
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class Limite:
-    nombre: str
-    maximo: int
-    ventana: datetime.timedelta
+    nombre: str  # the salt of its keys too: renaming a limit forgets its counts
+    ajuste: str  # its entry in settings.LIMITES_DE_BUSQUEDA: (maximum, minutes)
+
+    @property
+    def maximo(self) -> int:
+        return settings.LIMITES_DE_BUSQUEDA[self.ajuste][0]
+
+    @property
+    def ventana(self) -> datetime.timedelta:
+        return datetime.timedelta(minutes=settings.LIMITES_DE_BUSQUEDA[self.ajuste][1])
 
 
-BUSQUEDAS_POR_DIRECCION = Limite("curp-por-direccion", 10, datetime.timedelta(minutes=10))
-BUSQUEDAS_POR_CURP = Limite("curp-por-clave", 10, datetime.timedelta(minutes=10))
+POR_CURP = Limite("curp-por-clave", "por_curp")
+POR_DIRECCION = Limite("curp-por-direccion", "por_direccion")
+FALLOS_POR_DIRECCION = Limite("fallos-por-direccion", "fallos_por_direccion")
+FALLOS_POR_CLIENTE = Limite("fallos-por-cliente", "fallos_por_cliente")
+
+# What a look-up answered (BusquedaCurpForm.resultado); the first two are misses.
+MAL_ESCRITA, NO_REGISTRADA, ENCONTRADA = "mal_escrita", "no_registrada", "encontrada"
+FALLOS = {MAL_ESCRITA, NO_REGISTRADA}
+
+
+@dataclass
+class Busqueda:
+    """One look-up at step 1 as the limits see it. ``captcha``: step 1 must ask for it;
+    ``resultado``: what the look-up answered, None when it answered nothing."""
+
+    direccion: str
+    cliente: str  # "" when the browser sent no CSRF cookie: then only its address counts
+    curp: str  # normalised; "" when none was typed
+    captcha: bool = False
+    resultado: str | None = None
+
+    @classmethod
+    def de(cls, request) -> "Busqueda":
+        return cls(
+            direccion=cliente.direccion(request),
+            cliente=request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")[:64],
+            curp=curp.normalizar(request.POST.get("curp", ""))[:40],
+        )
 
 
 def _clave(limite: Limite, valor: str) -> str:
@@ -63,28 +113,104 @@ def registrar(*limites_y_valores: tuple[Limite, str]) -> int | None:
     return min(max(1, math.ceil(espera)), int(ventana))
 
 
-def purgar(antes_de: datetime.datetime) -> int:
-    return Intento.objects.filter(momento__lt=antes_de).delete()[0]
+_CONTAR = """
+    SELECT l.clave, count(i.id), min(i.momento)
+      FROM unnest(%s::varchar[], %s::interval[]) AS l(clave, ventana)
+      LEFT JOIN registro_intento i ON i.clave = l.clave AND i.momento > %s - l.ventana
+     GROUP BY l.clave
+"""
+
+
+def _contados(*limites_y_valores: tuple[Limite, str]) -> dict[Limite, tuple[int, int]]:
+    """For each (limit, value): the attempts in its window, and the seconds until the oldest
+    of them leaves it."""
+    ahora = timezone.now()
+    claves = {_clave(limite, valor): limite for limite, valor in limites_y_valores}
+    with connection.cursor() as cursor:
+        ventanas = [limite.ventana for limite in claves.values()]
+        cursor.execute(_CONTAR, [list(claves), ventanas, ahora])
+        filas = cursor.fetchall()
+    return {
+        claves[clave]: (
+            cuantos,
+            math.ceil((primero + claves[clave].ventana - ahora).total_seconds()) if primero else 0,
+        )
+        for clave, cuantos, primero in filas
+    }
+
+
+def antes_de_buscar(busqueda: Busqueda) -> int | None:
+    """Whether this look-up may go ahead: the seconds to wait, or None; sets
+    ``busqueda.captcha`` when step 1 must ask for the captcha."""
+    mirados = [(FALLOS_POR_DIRECCION, busqueda.direccion), (POR_DIRECCION, busqueda.direccion)]
+    if busqueda.cliente:
+        mirados.append((FALLOS_POR_CLIENTE, busqueda.cliente))
+    contados = _contados(*mirados)
+    alcanzados = [limite for limite, (cuantos, _) in contados.items() if cuantos >= limite.maximo]
+    espera = None
+    if FALLOS_POR_CLIENTE in alcanzados:
+        espera = max(1, contados[FALLOS_POR_CLIENTE][1])
+    elif busqueda.curp and (espera := registrar((POR_CURP, busqueda.curp))) is not None:
+        alcanzados.append(POR_CURP)
+    for limite in alcanzados:
+        logger.warning(
+            "Búsqueda de CURP: límite %s alcanzado (%d en %d min)%s",
+            limite.nombre,
+            limite.maximo,
+            limite.ventana.total_seconds() // 60,
+            " (solo se cuenta)" if settings.LIMITES_SOLO_CONTAR else "",
+        )
+    if settings.LIMITES_SOLO_CONTAR:
+        return None
+    busqueda.captcha = bool({FALLOS_POR_DIRECCION, POR_DIRECCION} & set(alcanzados))
+    return espera
+
+
+def despues_de_buscar(busqueda: Busqueda) -> None:
+    """Count what the look-up answered against its address and client."""
+    contados = [(POR_DIRECCION, busqueda.direccion)]
+    if busqueda.resultado in FALLOS:
+        contados.append((FALLOS_POR_DIRECCION, busqueda.direccion))
+        if busqueda.cliente:
+            contados.append((FALLOS_POR_CLIENTE, busqueda.cliente))
+    with connection.cursor() as cursor:
+        sin_esperar_al_disco(
+            cursor,
+            "INSERT INTO registro_intento (clave, momento) SELECT unnest(%s::varchar[]), %s",
+            [[_clave(limite, valor) for limite, valor in contados], timezone.now()],
+        )
 
 
 def limitar_busquedas(vista):
-    """Step 1's look-up, counted per address and per CURP before ``vista`` answers it; past
-    a limit, the "too many look-ups" page (429, Retry-After) instead."""
+    """Step 1's look-up under the limits. Past one that stops, the "too many look-ups" page
+    (429, Retry-After) instead; past one of the address's, ``request.busqueda.captcha`` tells
+    the view to ask for the captcha. The view puts what the look-up answered in
+    ``request.busqueda.resultado``, and it is counted."""
 
     @functools.wraps(vista)
     def con_limite(request, *args, **kwargs):
-        clave = curp.normalizar(request.POST.get("curp", ""))[:40]
-        contados = [(BUSQUEDAS_POR_DIRECCION, cliente.direccion(request))]
-        if clave:
-            contados.append((BUSQUEDAS_POR_CURP, clave))
-        espera = registrar(*contados)
-        if espera is None:
+        if "actualizar_imagen" in request.POST:  # a new captcha image: no look-up
             return vista(request, *args, **kwargs)
-        minutos = max(1, math.ceil(espera / 60))
-        respuesta = render(
-            request, "registro/demasiadas_busquedas.html", {"minutos": minutos}, status=429
-        )
-        respuesta["Retry-After"] = str(espera)
+        request.busqueda = busqueda = Busqueda.de(request)
+        espera = antes_de_buscar(busqueda)
+        if espera is not None:
+            return demasiadas_busquedas(request, espera)
+        respuesta = vista(request, *args, **kwargs)
+        if busqueda.resultado is not None:
+            despues_de_buscar(busqueda)
         return respuesta
 
     return con_limite
+
+
+def demasiadas_busquedas(request, espera: int):
+    minutos = max(1, math.ceil(espera / 60))
+    respuesta = render(
+        request, "registro/demasiadas_busquedas.html", {"minutos": minutos}, status=429
+    )
+    respuesta["Retry-After"] = str(espera)
+    return respuesta
+
+
+def purgar(antes_de: datetime.datetime) -> int:
+    return Intento.objects.filter(momento__lt=antes_de).delete()[0]

@@ -21,4 +21,9 @@ CORREO = {
     "required": _("Escriba su correo electrónico."),
     "invalid": _("Escriba un correo electrónico válido, como nombre@dominio.mx"),
 }
+# Step 1 asks for the captcha from an address past its limits (registro.limites).
+CAPTCHA_DE_BUSQUEDA = _(
+    "Desde su red se buscaron muchas CURP en poco tiempo. Por seguridad, escriba también el "
+    "código de la imagen."
+)
 BUSQUE_PRIMERO = _("Para crear su usuario, primero escriba su CURP y dé click en Buscar.")

@@ -27,16 +27,30 @@ USUARIO_CREADO = "registro_usuario_creado"
 @method_decorator(en_memoria, name="get")
 @method_decorator(limitar_busquedas, name="post")
 class BuscarCurpView(FormView):
-    """Registro, step 1: CURP and "Buscar"."""
+    """Registro, step 1: CURP and "Buscar" (and the captcha, when the limits ask for it)."""
 
     template_name = "registro/curp.html"
     form_class = BusquedaCurpForm
 
+    def get_form_kwargs(self):
+        busqueda = getattr(self.request, "busqueda", None)  # a POST, under the limits
+        return {**super().get_form_kwargs(), "con_captcha": bool(busqueda and busqueda.captcha)}
+
+    def post(self, request, *args, **kwargs):
+        if "actualizar_imagen" in request.POST:
+            # Without JavaScript "Actualizar Imagen" submits the form: keep the CURP typed
+            # and draw a new image.
+            form = self.form_class(initial={"curp": request.POST.get("curp", "")}, con_captcha=True)
+            return self.render_to_response(self.get_context_data(form=form))
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
+        self.request.busqueda.resultado = form.resultado
         self.request.session[CURP_ENCONTRADA] = form.cleaned_data["curp"]
         return redirect("registro:usuario")
 
     def form_invalid(self, form):
+        self.request.busqueda.resultado = form.resultado
         # A current account gets the ways in and back, never a second account.
         cuenta_existente = form.has_error("curp", "curp_con_cuenta")
         return self.render_to_response(

@@ -4,6 +4,7 @@ from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from . import audio, reto
 
@@ -40,3 +41,22 @@ class CampoCaptcha(CaptchaField):
         if reto.gastar(clave) != escrito:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return value
+
+
+ESCRIBA_EL_CODIGO = _("Escriba el código de la imagen.")
+
+
+def campo_captcha(falta=ESCRIBA_EL_CODIGO) -> CampoCaptcha:
+    """The field as a page shows it: "Escriba el código de la imagen", with its audio;
+    ``falta`` is what the page says when no code was typed."""
+    return CampoCaptcha(
+        label=_("Escriba el código de la imagen"),
+        widget=CaptchaConAudioWidget(),
+        error_messages={
+            "invalid": _(
+                "El código no coincide con la imagen. Escriba el código de la imagen nueva."
+            ),
+            "required": falta,
+            "incomplete": falta,
+        },
+    )

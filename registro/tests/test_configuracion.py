@@ -23,10 +23,10 @@ pytestmark = pytest.mark.django_db
 CARGAR_SETTINGS = "import django; django.setup(); print('cargado')"
 
 
-def arrancar(**entorno) -> subprocess.CompletedProcess:
+def arrancar(codigo=CARGAR_SETTINGS, **entorno) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
     return subprocess.run(
-        [sys.executable, "-c", CARGAR_SETTINGS],
+        [sys.executable, "-c", codigo],
         env={**base, "DJANGO_SETTINGS_MODULE": "oficina_virtual.settings", **entorno},
         cwd=settings.BASE_DIR,
         capture_output=True,
@@ -51,6 +51,23 @@ def test_sin_database_url_dice_que_hacer():
     resultado = arrancar(DEBUG="1", DATABASE_URL="")
     assert resultado.returncode != 0
     assert "DATABASE_URL is not set" in resultado.stderr
+
+
+def test_los_limites_de_busqueda_se_leen_del_entorno():
+    leer = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.LIMITES_DE_BUSQUEDA, settings.LIMITES_SOLO_CONTAR)"
+    )
+    resultado = arrancar(
+        leer, DEBUG="1", LIMITE_FALLOS_POR_DIRECCION="3/5", LIMITES_SOLO_CONTAR="1"
+    )
+    assert resultado.returncode == 0, resultado.stderr
+    assert "'fallos_por_direccion': (3, 5)" in resultado.stdout
+    assert "'por_curp': (10, 10)" in resultado.stdout and "True" in resultado.stdout
+    for malo in ("diez", "10", "0/10", "10/0"):
+        resultado = arrancar(DEBUG="1", LIMITE_BUSQUEDAS_POR_CURP=malo)
+        assert resultado.returncode != 0
+        assert "LIMITE_BUSQUEDAS_POR_CURP:" in resultado.stderr, malo
 
 
 def test_la_base_de_datos_es_postgresql_con_conexiones_persistentes():

@@ -4,6 +4,7 @@ Each page state is checked at 1280 and 360 px wide: axe-core finds no WCAG 2.2 A
 violation, a phone needs no horizontal scrolling, and a screenshot is left in capturas/.
 """
 
+import datetime
 import re
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from django.conf import settings
 from playwright.sync_api import Page, expect
 
 from registro.models import Usuario
+from registro.padron import curp
 
 from .conftest import CONTRASENA
 
@@ -346,6 +348,28 @@ def test_los_avisos_del_registro_se_ven_y_son_accesibles(page: Page, live_server
     page.get_by_role("button", name="Buscar").click()
     expect(page.locator("#id_curp_error")).to_contain_text("ya tiene una cuenta")
     capturar(page, "17-registro-curp-con-cuenta")
+
+
+def test_una_red_con_muchos_fallos_busca_con_captcha(
+    page: Page, live_server, derechohabiente, settings
+):
+    # Two misses from this address (the test's threshold; 10 in production) and step 1 asks
+    # everyone behind it for the captcha as well.
+    settings.LIMITES_DE_BUSQUEDA = {**settings.LIMITES_DE_BUSQUEDA, "fallos_por_direccion": (2, 10)}
+    ajena = curp.construir("Pedro", "Nadie", "Ninguno", datetime.date(1970, 1, 1), "H", "DF", "0")
+    page.goto(f"{live_server.url}/oficina-virtual/registro/")
+    for _ in range(2):
+        page.get_by_label("CURP").fill(ajena)
+        page.get_by_role("button", name="Buscar").click()
+        expect(page.locator("#id_curp_error")).to_contain_text("no está registrada")
+    page.get_by_label("CURP").fill(derechohabiente.curp)
+    page.get_by_role("button", name="Buscar").click()
+    expect(page.locator("#id_captcha_error")).to_contain_text("escriba también el código")
+    expect(page.get_by_label("CURP")).to_have_value(derechohabiente.curp)
+    capturar(page, "26-registro-curp-con-captcha")
+    page.get_by_label("Escriba el código de la imagen").fill(respuesta_del_captcha(page))
+    page.get_by_label("Escriba el código de la imagen").press("Enter")  # "Buscar", not "Actualizar"
+    expect(page.get_by_role("button", name="Crear usuario")).to_be_visible()
 
 
 def test_confirmar_el_correo_ingresar_y_salir(page: Page, live_server, derechohabiente, buzon):
