@@ -267,6 +267,9 @@ LIMITES_DE_BUSQUEDA = {
 }
 LIMITES_SOLO_CONTAR = env_bool("LIMITES_SOLO_CONTAR", False)
 
+# GET /salud/lista/ says "degradado" when the oldest queued e-mail is older than this.
+SALUD_CORREO_ATRASO_MAXIMO = int(os.environ.get("SALUD_CORREO_ATRASO_MAXIMO", "900"))  # seconds
+
 # Login lockout (django-axes, kept in PostgreSQL): 5 failures for one user name from one
 # address lock that pair for 15 minutes. The lockout page answers 429 in Spanish.
 AXES_FAILURE_LIMIT = 5

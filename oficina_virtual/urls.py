@@ -10,6 +10,8 @@ handler500 = "oficina_virtual.views.error_del_servidor"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("salud/", views.salud, name="salud"),
+    path("salud/vivo/", views.vivo, name="salud_vivo"),
+    path("salud/lista/", views.lista, name="salud_lista"),
     path("captcha/", include("registro.captcha.urls")),
     *i18n_patterns(
         path("", include("portal.urls")),

@@ -1,12 +1,22 @@
-"""The project's own answers: the health check and the page of a server error."""
+"""The project's own answers: health checks and the page of a server error."""
 
 import sys
 
+from django.conf import settings
 from django.db import connection
 from django.db.utils import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+_ERRORES_DE_CONEXION = (OperationalError, InterfaceError)
+
+# One statement: it proves the database answers and says how late the mail queue is.
+_COLA_DE_CORREO = """
+    SELECT count(*), extract(epoch FROM statement_timestamp() - min(creado_en))
+      FROM registro_correoporenviar
+"""
 
 
 @require_safe
@@ -15,16 +25,53 @@ def salud(request):
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except (OperationalError, InterfaceError):
+    except _ERRORES_DE_CONEXION:
         return HttpResponse("base de datos: sin respuesta\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+@require_safe
+@never_cache
+def vivo(request):
+    """Liveness, for an orchestrator that restarts a process that stopped answering: the
+    process answers. Nothing else is asked, so a database outage restarts nothing."""
+    return JsonResponse({"estado": "vivo"})
+
+
+@require_safe
+@never_cache
+def lista(request):
+    """Readiness, for a load balancer: 503 while the database does not answer. The mail queue
+    is reported beside it, "degradado" past SALUD_CORREO_ATRASO_MAXIMO seconds, but never
+    makes it 503: every server shares the queue, and taking them all out of the balancer for
+    it would turn late e-mail into a site that does not answer."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(_COLA_DE_CORREO)
+            en_cola, espera = cursor.fetchone()
+    except _ERRORES_DE_CONEXION:
+        return JsonResponse(
+            {"estado": "sin base de datos", "base_de_datos": "sin respuesta"}, status=503
+        )
+    atrasado = espera is not None and espera > settings.SALUD_CORREO_ATRASO_MAXIMO
+    return JsonResponse(
+        {
+            "estado": "degradado" if atrasado else "lista",
+            "base_de_datos": "ok",
+            "correo": {
+                "en_cola": en_cola,
+                "espera_mas_larga_s": round(espera or 0),
+                "atrasado": atrasado,
+            },
+        }
+    )
 
 
 def error_del_servidor(request):
     """handler500. A database that does not answer is a 503 ("try again shortly"); the page
     is rendered without the request, so that it needs no database itself."""
     error = sys.exc_info()[1]
-    if isinstance(error, (OperationalError, InterfaceError)):
+    if isinstance(error, _ERRORES_DE_CONEXION):
         html = render_to_string("503.html")
         return HttpResponse(html, status=503, headers={"Retry-After": "30"})
     return HttpResponse(render_to_string("500.html"), status=500)

@@ -1,8 +1,10 @@
-"""The database goes away and comes back: a 503 in Spanish and the health check
-(oficina_virtual/views.py), and connections kept between requests checked before use
-(oficina_virtual/postgresql)."""
+"""The database goes away and comes back: a 503 in Spanish, the health checks
+(oficina_virtual/views.py: /salud/, liveness /salud/vivo/, readiness /salud/lista/), and
+connections kept between requests checked before use (oficina_virtual/postgresql)."""
 
+import datetime
 import http.cookiejar
+import json
 import os
 import time
 import urllib.error
@@ -13,8 +15,9 @@ import psycopg2
 import pytest
 from django.db import close_old_connections, connection
 from django.urls import reverse
+from django.utils import timezone
 
-from registro.models import Usuario
+from registro.models import CorreoPorEnviar, Usuario
 
 from .conftest import CONTRASENA, PASO_1, PASO_2, ficha_csrf, respuesta_captcha
 
@@ -148,3 +151,50 @@ def test_el_chequeo_de_la_conexion_funciona_con_muchos_archivos_abiertos(transac
         connection.close()
         for descriptor in abiertos:
             os.close(descriptor)
+
+
+def test_vivo_y_lista_dicen_su_estado_en_json(client):
+    vivo = client.get("/salud/vivo/")
+    assert (vivo.status_code, vivo.json()) == (200, {"estado": "vivo"})
+    assert "no-cache" in vivo["Cache-Control"]
+    lista = client.get("/salud/lista/")
+    assert lista.status_code == 200
+    assert lista.json() == {
+        "estado": "lista",
+        "base_de_datos": "ok",
+        "correo": {"en_cola": 0, "espera_mas_larga_s": 0, "atrasado": False},
+    }
+
+
+def test_un_correo_atrasado_degrada_pero_no_saca_al_servidor(client, settings):
+    settings.SALUD_CORREO_ATRASO_MAXIMO = 600
+    hace = timezone.now() - datetime.timedelta(minutes=20)
+    CorreoPorEnviar.objects.create(
+        plantilla="confirmacion", destinatario="a@correo.example", contexto={}, idioma="es-mx"
+    )
+    CorreoPorEnviar.objects.create(
+        plantilla="confirmacion",
+        destinatario="b@correo.example",
+        contexto={},
+        idioma="es-mx",
+        creado_en=hace,
+    )
+    lista = client.get("/salud/lista/")
+    assert lista.status_code == 200
+    datos = lista.json()
+    assert datos["estado"] == "degradado" and datos["correo"]["atrasado"]
+    assert datos["correo"]["en_cola"] == 2
+    assert 1190 <= datos["correo"]["espera_mas_larga_s"] <= 1300
+
+
+def test_sin_base_de_datos_no_esta_lista_pero_sigue_viva(live_server, base_de_datos_caida):
+    caer, volver = base_de_datos_caida
+    navegante = Navegante(live_server.url)
+    assert navegante.pedir("/salud/lista/")[0] == 200
+    caer()
+    estado, cuerpo = navegante.pedir("/salud/lista/")
+    assert estado == 503 and json.loads(cuerpo)["base_de_datos"] == "sin respuesta"
+    assert navegante.pedir("/salud/vivo/") == (200, '{"estado": "vivo"}')
+    volver()
+    assert navegante.pedir("/salud/lista/")[0] == 200
+    connection.close()  # this test's own connection was cut as well
