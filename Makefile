@@ -9,8 +9,8 @@ export DEBUG ?= 1
 
 # Runs a command with DATABASE_URL set: the caller's, or the project's own PostgreSQL.
 CON_BD := scripts/con-basedatos.sh
-# Runs a command beside the e-mail sender (manage.py enviar_correos), stopped with it.
-CON_ENVIADOR := scripts/con-enviador-de-correo.sh
+# Runs a command beside the e-mail sender and the maintenance loop, stopped with it.
+CON_FONDO := scripts/con-procesos-de-fondo.sh
 
 AXE := node_modules/axe-core/axe.min.js
 
@@ -25,7 +25,7 @@ run: $(INSTALADO)
 	@scripts/instalar-paquetes-sistema.sh espeak-ng || echo "Sin espeak-ng: el captcha no ofrecerá audio."
 	$(CON_BD) $(PY) manage.py migrate --noinput
 	$(CON_BD) $(PY) manage.py cargar_demo
-	$(CON_BD) $(CON_ENVIADOR) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(CON_BD) $(CON_FONDO) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # As production runs it: gunicorn, DEBUG off, whitenoise, persistent connections. Over plain
 # HTTP on this machine (SIN_HTTPS=1); behind a TLS proxy leave SIN_HTTPS unset.
@@ -35,7 +35,7 @@ serve: $(INSTALADO)
 	$(CON_BD) $(PY) manage.py cargar_demo
 	export DEBUG=0 SIN_HTTPS=$${SIN_HTTPS:-1} SECRET_KEY=$${SECRET_KEY:-$$(cat .secret_key)} && \
 	  $(CON_BD) $(PY) manage.py collectstatic --noinput -v0 && \
-	  $(CON_BD) $(CON_ENVIADOR) $(VENV)/bin/gunicorn -c gunicorn.conf.py
+	  $(CON_BD) $(CON_FONDO) $(VENV)/bin/gunicorn -c gunicorn.conf.py
 
 $(AXE): package.json package-lock.json
 	@scripts/instalar-paquetes-sistema.sh npm

@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+from urllib.parse import quote
 
 import pytest
 from captcha.models import CaptchaStore
@@ -53,6 +54,18 @@ def respuesta_captcha(html: str) -> dict[str, str]:
     """The captcha fields a person would fill in, answered from the captcha store."""
     clave = re.search(r'name="captcha_0" value="([0-9a-f]+)"', html).group(1)
     return {"captcha_0": clave, "captcha_1": CaptchaStore.objects.get(hashkey=clave).response}
+
+
+def entorno_de_una_terminal_nueva() -> dict[str, str]:
+    """The environment of a fresh shell (no DEBUG, no SECRET_KEY) with DATABASE_URL at the test
+    database, for the project's own commands run as processes of their own."""
+    entorno = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    datos = connection.settings_dict
+    entorno["DATABASE_URL"] = (
+        f"postgres://{datos['USER']}@{quote(datos['HOST'], safe='')}:{datos['PORT']}"
+        f"/{datos['NAME']}"
+    )
+    return entorno
 
 
 def error_del_campo(respuesta, campo: str) -> str:

@@ -9,13 +9,13 @@ import select
 import subprocess
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from registro.models import Derechohabiente, Usuario
+
+from .conftest import entorno_de_una_terminal_nueva
 
 README = Path(settings.BASE_DIR) / "README.md"
 ENVOLTURA = "scripts/con-basedatos.sh"
@@ -31,16 +31,6 @@ def comandos_del_readme() -> dict[str, str]:
         for linea in lineas
         if linea.startswith(ENVOLTURA + " ")
     }
-
-
-def entorno_de_una_terminal_nueva() -> dict[str, str]:
-    entorno = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
-    datos = connection.settings_dict
-    entorno["DATABASE_URL"] = (
-        f"postgres://{datos['USER']}@{quote(datos['HOST'], safe='')}:{datos['PORT']}"
-        f"/{datos['NAME']}"
-    )
-    return entorno
 
 
 def correr(linea: str) -> subprocess.CompletedProcess:

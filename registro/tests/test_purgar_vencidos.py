@@ -1,22 +1,25 @@
 """manage.py purgar_vencidos: what has expired goes (captcha challenges, look-up counts,
-sessions), what is still valid stays."""
+sessions), what is still valid stays; with --cada, again and again."""
 
 import os
+import subprocess
+import time
+from datetime import timedelta
 
 import pytest
 from captcha.models import CaptchaStore
+from django.conf import settings
 from django.core.management import call_command
+from django.utils import timezone
 
 from registro.models import Intento
+
+from .conftest import entorno_de_una_terminal_nueva
 
 pytestmark = pytest.mark.django_db
 
 
 def test_purgar_vencidos_borra_captchas_intentos_y_sesiones(derechohabiente, client):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     vieja = CaptchaStore.objects.create(
         challenge="ABCDE", response="abcde", expiration=timezone.now() - timedelta(minutes=1)
     )
@@ -27,3 +30,35 @@ def test_purgar_vencidos_borra_captchas_intentos_y_sesiones(derechohabiente, cli
     assert not CaptchaStore.objects.filter(pk=vieja.pk).exists()
     assert CaptchaStore.objects.filter(hashkey=vigente).exists()
     assert list(Intento.objects.values_list("clave", flat=True)) == ["y" * 40]
+
+
+def captcha_vencido() -> CaptchaStore:
+    return CaptchaStore.objects.create(
+        challenge="ABCDE", response="abcde", expiration=timezone.now() - timedelta(minutes=1)
+    )
+
+
+def esperar_a_que_se_borre(captcha: CaptchaStore, segundos: float = 30) -> None:
+    limite = time.monotonic() + segundos
+    while CaptchaStore.objects.filter(pk=captcha.pk).exists():
+        assert time.monotonic() < limite, "purgar_vencidos --cada no lo borró"
+        time.sleep(0.2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_con_cada_purga_una_y_otra_vez_sin_cron():
+    # As make run, make serve and deploy/ start it (there every 5 minutes; here every 0.6 s).
+    proceso = subprocess.Popen(
+        ["scripts/con-basedatos.sh", ".venv/bin/python", "manage.py", "purgar_vencidos"]
+        + ["--cada", "0.01"],
+        cwd=settings.BASE_DIR,
+        env=entorno_de_una_terminal_nueva(),
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        esperar_a_que_se_borre(captcha_vencido())
+        esperar_a_que_se_borre(captcha_vencido())  # a later round, not only the first
+        assert proceso.poll() is None  # still running
+    finally:
+        proceso.terminate()
+        proceso.wait(timeout=10)

@@ -1,20 +1,48 @@
 import datetime
+import logging
+import time
 
 from captcha.models import CaptchaStore
 from django.contrib.sessions.models import Session
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from registro import limites
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
     help = (
         "Borra lo que ya venció: desafíos de captcha, sesiones y conteos de búsquedas de "
-        "más de un día. Prográmelo cada hora (README)."
+        "más de un día. Con --cada MINUTOS sigue corriendo y lo repite (make run, make serve "
+        "y deploy/ lo arrancan así); sin él, una vez (para cron)."
     )
 
-    def handle(self, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--cada",
+            type=float,
+            metavar="MINUTOS",
+            help="Repetir cada tantos minutos, sin terminar (5 en una oleada de registros).",
+        )
+
+    def handle(self, cada: float | None, **options):
+        while True:
+            try:
+                self.purgar()
+            except DatabaseError:
+                if cada is None:
+                    raise
+                # PostgreSQL restarted or unreachable: try again with a new connection.
+                logger.exception("No se pudo purgar lo vencido")
+                connection.close()
+            if cada is None:
+                return
+            time.sleep(cada * 60)
+
+    def purgar(self):
         ahora = timezone.now()
         captchas = CaptchaStore.objects.filter(expiration__lte=ahora).delete()[0]
         sesiones = Session.objects.filter(expire_date__lte=ahora).delete()[0]
