@@ -14,4 +14,5 @@ urlpatterns = [
         views.aviso_de_privacidad,
         name="aviso_de_privacidad",
     ),
+    path("oficina-virtual/accesibilidad/", views.accesibilidad, name="accesibilidad"),
 ]

@@ -1,4 +1,5 @@
-"""The portal's and the Oficina Virtual's own pages: home pages, site search, notices."""
+"""The portal's and the Oficina Virtual's own pages: home pages, site search, the privacy
+notice and the accessibility statement."""
 
 from django.http import Http404
 from django.shortcuts import render
@@ -39,3 +40,7 @@ def buscar(request):
 
 def aviso_de_privacidad(request):
     return render(request, "portal/aviso_de_privacidad.html")
+
+
+def accesibilidad(request):
+    return render(request, "portal/accesibilidad.html")

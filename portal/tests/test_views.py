@@ -56,3 +56,28 @@ def test_el_recorrido_completo_desde_el_portal_siguiendo_lo_que_se_lee(client, d
     )
     assert "Su usuario <strong>recorrido</strong> quedó registrado" in respuesta.content.decode()
     assert Usuario.objects.get(username="recorrido").derechohabiente == derechohabiente
+
+
+@pytest.mark.parametrize("desde", ["/", "/oficina-virtual/", "/oficina-virtual/registro/"])
+def test_el_pie_de_cada_pagina_lleva_al_aviso_y_a_la_accesibilidad(client, desde):
+    enlaces = Enlaces(pagina(client, desde))
+    assert enlaces.href("Aviso de privacidad") == reverse("portal:aviso_de_privacidad")
+    assert enlaces.href("Accesibilidad") == reverse("portal:accesibilidad")
+
+
+def test_la_declaracion_de_accesibilidad_dice_que_se_revisa_y_como_reportar(client):
+    html = pagina(client, reverse("portal:accesibilidad"))
+    assert "WCAG) 2.2, nivel AA" in html
+    for revisado in ("axe-core", "teclado", "versión en audio", "sin JavaScript"):
+        assert revisado in html
+    assert "Cómo reportar una barrera" in html
+    ingles = pagina(client, "/en" + reverse("portal:accesibilidad"))
+    assert "Accessibility statement" in ingles and "How to report a barrier" in ingles
+
+
+def test_el_aviso_de_privacidad_explica_como_ejercer_los_derechos_arco(client):
+    html = pagina(client, reverse("portal:aviso_de_privacidad"))
+    for derecho in ("Acceso:", "Rectificación:", "Cancelación:", "Oposición:"):
+        assert derecho in html
+    assert "Unidad de Transparencia" in html and "recurso de revisión" in html
+    assert "un documento que acredite su identidad" in html

@@ -372,6 +372,17 @@ def test_una_red_con_muchos_fallos_busca_con_captcha(
     expect(page.get_by_role("button", name="Crear usuario")).to_be_visible()
 
 
+def test_el_aviso_de_privacidad_y_la_accesibilidad_desde_el_pie(page: Page, live_server):
+    page.goto(f"{live_server.url}/oficina-virtual/")
+    pie = page.get_by_role("navigation", name="Avisos del sitio")
+    pie.get_by_role("link", name="Accesibilidad").click()
+    expect(page.get_by_role("heading", name="Declaración de accesibilidad")).to_be_visible()
+    capturar(page, "27-accesibilidad")
+    pie.get_by_role("link", name="Aviso de privacidad").click()
+    expect(page.get_by_role("heading", name="Sus derechos ARCO")).to_be_visible()
+    capturar(page, "28-aviso-de-privacidad")
+
+
 def test_confirmar_el_correo_ingresar_y_salir(page: Page, live_server, derechohabiente, buzon):
     ir_al_paso_2(page, live_server, derechohabiente.curp)
     llenar_paso_2(page)
