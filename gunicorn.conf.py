@@ -18,7 +18,9 @@ max_requests_jitter = 5_000
 # no database connection at import, so none is shared. A new release needs a restart of the
 # master, not a HUP.
 preload_app = True
-accesslog = "-"  # paths only: the CURP and passwords travel in POST bodies, never in URLs
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+# No access log of gunicorn's own: a path can carry the single-use token of a confirmation or
+# password-reset link, and its line the client's address. The app logs one JSON line per request
+# instead, naming the route (oficina_virtual/bitacora.py).
+accesslog = None
 errorlog = "-"
 wsgi_app = "oficina_virtual.wsgi:application"

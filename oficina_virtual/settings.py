@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "oficina_virtual.bitacora.IdDePeticionMiddleware",  # first: it times and logs the rest
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -188,10 +189,20 @@ CAPTCHA_FILTER_FUNCTIONS = ("captcha.helpers.post_smooth", "registro.captcha.ima
 # Until an institution deploys it under its own name, every page says it is a replica.
 AVISO_REPLICA = env_bool("AVISO_REPLICA", True)
 
+# One JSON object a line (oficina_virtual/bitacora.py), with the request's id; LOG_FORMATO=texto
+# for plain lines, development's default. Never a CURP, name, e-mail, password, token or
+# client address: the request line names the route, not the path.
+LOG_FORMATO = os.environ.get("LOG_FORMATO") or ("texto" if DEBUG else "json")
+if LOG_FORMATO not in {"json", "texto"}:
+    raise ImproperlyConfigured("LOG_FORMATO: json or texto.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "oficina_virtual.bitacora.FormatoJSON"},
+        "texto": {"format": "%(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMATO}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
