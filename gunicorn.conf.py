@@ -1,6 +1,8 @@
 """gunicorn settings for `make serve` (and a deployment): read from the environment."""
 
 import os
+import shutil
+import tempfile
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 # Sync workers: the pages are short CPU-bound requests plus one indexed query; the password
@@ -24,3 +26,20 @@ preload_app = True
 accesslog = None
 errorlog = "-"
 wsgi_app = "oficina_virtual.wsgi:application"
+
+# Metrics from every worker (oficina_virtual/metricas.py): prometheus-client's multiprocess
+# mode, each process writing its own files in this folder. Made empty here, before the app
+# is loaded (preload_app): counts of an earlier run must not add up with this one's. A
+# worker that exits has its live values dropped.
+metricas = os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR",
+    os.path.join(tempfile.gettempdir(), f"oficina-virtual-metricas-{bind.rsplit(':', 1)[1]}"),
+)
+shutil.rmtree(metricas, ignore_errors=True)
+os.makedirs(metricas)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

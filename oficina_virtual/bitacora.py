@@ -15,6 +15,8 @@ import re
 import time
 import uuid
 
+from . import metricas
+
 logger = logging.getLogger("oficina_virtual.peticiones")
 
 # The request being answered in this thread, for every log record made meanwhile.
@@ -48,7 +50,8 @@ class FormatoJSON(logging.Formatter):
 
 class IdDePeticionMiddleware:
     """Gives each request an id (the proxy's X-Request-ID, or a new one), sends it back in the
-    response's X-Request-ID, and logs the request line once it is answered."""
+    response's X-Request-ID, and once it is answered logs the request line and counts it in
+    the metrics (by view and status, with its time)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -62,13 +65,17 @@ class IdDePeticionMiddleware:
             respuesta = self.get_response(request)
             respuesta["X-Request-ID"] = identificador
             coincidencia = getattr(request, "resolver_match", None)
+            segundos = time.perf_counter() - inicio
             campos = {
                 "metodo": request.method,
                 "ruta": coincidencia.route if coincidencia else None,
                 "vista": coincidencia.view_name if coincidencia else None,
                 "estado": respuesta.status_code,
-                "duracion_ms": round((time.perf_counter() - inicio) * 1000, 1),
+                "duracion_ms": round(segundos * 1000, 1),
             }
+            vista = campos["vista"] or "sin_ruta"
+            metricas.PETICIONES.labels(vista, respuesta.status_code).inc()
+            metricas.DURACION.labels(vista).observe(segundos)
             logger.info("%(metodo)s /%(ruta)s %(estado)s %(duracion_ms)s ms", campos, extra=campos)
             return respuesta
         finally:

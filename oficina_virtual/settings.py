@@ -6,6 +6,7 @@ PostgreSQL); production sets every variable explicitly.
 """
 
 import datetime
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -277,6 +278,18 @@ LIMITES_DE_BUSQUEDA = {
     "por_direccion": env_limite("LIMITE_BUSQUEDAS_POR_DIRECCION", "60/10"),
 }
 LIMITES_SOLO_CONTAR = env_bool("LIMITES_SOLO_CONTAR", False)
+
+# GET /metricas/ (oficina_virtual/metricas.py) only for a scraper that sends this token as
+# "Authorization: Bearer …" or connects from one of these networks; with neither, closed.
+METRICAS_TOKEN = os.environ.get("METRICAS_TOKEN", "")
+try:
+    METRICAS_REDES = [ipaddress.ip_network(red) for red in env_list("METRICAS_REDES", "")]
+except ValueError as error:
+    raise ImproperlyConfigured(f"METRICAS_REDES: {error}") from None
+
+# Set by gunicorn.conf.py before the app is loaded (prometheus-client reads it at import):
+# each worker's metrics in files there, added up at each scrape.
+PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
 
 # GET /salud/lista/ says "degradado" when the oldest queued e-mail is older than this.
 SALUD_CORREO_ATRASO_MAXIMO = int(os.environ.get("SALUD_CORREO_ATRASO_MAXIMO", "900"))  # seconds

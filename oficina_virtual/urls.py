@@ -2,7 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import metricas, views
 
 handler500 = "oficina_virtual.views.error_del_servidor"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("salud/", views.salud, name="salud"),
     path("salud/vivo/", views.vivo, name="salud_vivo"),
     path("salud/lista/", views.lista, name="salud_lista"),
+    path("metricas/", metricas.metricas, name="metricas"),
     path("captcha/", include("registro.captcha.urls")),
     *i18n_patterns(
         path("", include("portal.urls")),

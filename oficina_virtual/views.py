@@ -10,6 +10,8 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from . import metricas
+
 _ERRORES_DE_CONEXION = (OperationalError, InterfaceError)
 
 # One statement: it proves the database answers and says how late the mail queue is.
@@ -26,6 +28,7 @@ def salud(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except _ERRORES_DE_CONEXION:
+        metricas.ERRORES_DE_BASE_DE_DATOS.inc()
         return HttpResponse("base de datos: sin respuesta\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
 
@@ -50,6 +53,7 @@ def lista(request):
             cursor.execute(_COLA_DE_CORREO)
             en_cola, espera = cursor.fetchone()
     except _ERRORES_DE_CONEXION:
+        metricas.ERRORES_DE_BASE_DE_DATOS.inc()
         return JsonResponse(
             {"estado": "sin base de datos", "base_de_datos": "sin respuesta"}, status=503
         )
@@ -72,6 +76,7 @@ def error_del_servidor(request):
     is rendered without the request, so that it needs no database itself."""
     error = sys.exc_info()[1]
     if isinstance(error, _ERRORES_DE_CONEXION):
+        metricas.ERRORES_DE_BASE_DE_DATOS.inc()
         html = render_to_string("503.html")
         return HttpResponse(html, status=503, headers={"Retry-After": "30"})
     return HttpResponse(render_to_string("500.html"), status=500)

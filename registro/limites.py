@@ -31,6 +31,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from oficina_virtual import metricas
+
 from . import cliente
 from .models import Intento
 from .padron import curp
@@ -194,10 +196,14 @@ def limitar_busquedas(vista):
         request.busqueda = busqueda = Busqueda.de(request)
         espera = antes_de_buscar(busqueda)
         if espera is not None:
+            metricas.BUSQUEDAS.labels("limitada").inc()
             return demasiadas_busquedas(request, espera)
         respuesta = vista(request, *args, **kwargs)
         if busqueda.resultado is not None:
             despues_de_buscar(busqueda)
+            metricas.BUSQUEDAS.labels(busqueda.resultado).inc()
+        elif busqueda.captcha:
+            metricas.BUSQUEDAS.labels("con_captcha").inc()
         return respuesta
 
     return con_limite

@@ -7,6 +7,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView
 
+from oficina_virtual import metricas
 from portal.paginas_en_memoria import con_huecos, en_memoria
 
 from . import flows
@@ -119,6 +120,7 @@ class CrearUsuarioView(FormView):
         except RegistroDuplicado as duplicado:
             form.add_error(duplicado.campo, duplicado.mensaje)
             return self.form_invalid(form)
+        metricas.CUENTAS_CREADAS.inc()
         del self.request.session[CURP_ENCONTRADA]
         self.request.session[USUARIO_CREADO] = [usuario.username, usuario.email]
         enviar_confirmacion(usuario, enlaces.url_para(self.request, "cuentas:confirmar_correo"))

@@ -4,7 +4,9 @@ made while answering, one line per request naming the route; never personal data
 import io
 import json
 import logging
-import runpy
+import os
+import subprocess
+import sys
 
 import pytest
 from django.conf import settings
@@ -89,10 +91,21 @@ def test_ni_datos_personales_ni_enlaces_en_la_bitacora(
     assert "oficina-virtual/confirmar/<str:token>/" in rutas
 
 
-def test_gunicorn_no_lleva_bitacora_de_acceso_propia():
-    # Its lines would carry the path (a link's token) and the client's address.
-    configuracion = runpy.run_path(str(settings.BASE_DIR / "gunicorn.conf.py"))
-    assert configuracion["accesslog"] is None and configuracion["errorlog"] == "-"
+def test_gunicorn_no_lleva_bitacora_de_acceso_propia(tmp_path):
+    # Its lines would carry the path (a link's token) and the client's address. Read in a
+    # process of its own: the configuration sets up the metrics' folder in its environment.
+    leer = (
+        "import runpy; c = runpy.run_path('gunicorn.conf.py'); print(c['accesslog'], c['errorlog'])"
+    )
+    resultado = subprocess.run(
+        [sys.executable, "-c", leer],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metricas")},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert resultado.stdout.split() == ["None", "-"]
 
 
 def test_el_formato_de_la_bitacora_se_elige():

@@ -55,6 +55,16 @@ class Persona:
             return error.code, error.read().decode(), error.headers.get("Location", "")
 
 
+def esperar_a_que_responda(url: str) -> None:
+    """Until a server just started answers ``url`` (20 seconds at most)."""
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url, timeout=2)  # noqa: S310
+            return
+        except OSError:
+            time.sleep(0.2)
+
+
 class _SinRedirecciones(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None  # the test follows redirects itself, to the other server
@@ -102,12 +112,7 @@ def dos_servidores(transactional_db, estaticos_de_produccion, tmp_path):
     )
     try:
         for servidor in servidores:
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(servidor + "/salud/", timeout=2)  # noqa: S310
-                    break
-                except OSError:
-                    time.sleep(0.2)
+            esperar_a_que_responda(servidor + "/salud/")
         yield servidores, Path(tmp_path)
     finally:
         for proceso in procesos:
