@@ -43,6 +43,7 @@ DURACION_HASHER = 2 * DURACION
 CALENTAMIENTO = 5
 RONDAS = 5
 CONEXIONES = int(os.environ.get("CONEXIONES", "32"))
+NAVEGADORES = 1000  # distinct CSRF cookies the step-1 POST rows take at random
 N_REGISTRO = int(os.environ.get("N_REGISTRO", "100000"))
 CONTRASENA = "Clave de prueba 2026"
 NGINX = "nginx, archivo estático de 5 KB (límite físico)"
@@ -227,25 +228,31 @@ def en_regimen(guion: str) -> str:
     return f"CALENTAMIENTO = {CALENTAMIENTO}\n{regimen}\n{guion}"
 
 
-def lua_post(ruta: str, fijos: dict, campo: str, valores: list[str], ficha) -> str:
-    """A wrk script that POSTs ``ruta`` with ``campo`` taken at random from ``valores`` and
-    a random client address (behind one trusted proxy), so that the look-up limits per
-    address apply to each simulated person rather than to the whole load."""
-    cookie, token = ficha
+def lua_post(ruta: str, fijos: dict, campo: str, valores: list[str], fichas) -> str:
+    """A wrk script that POSTs ``ruta`` with ``campo`` taken at random from ``valores``, from a
+    random client address (behind one trusted proxy) and one of ``fichas``' browsers (CSRF
+    cookie and token), so that the look-up limits per address and per browser apply to each
+    simulated person rather than to the whole load."""
+    cuerpos = [
+        (cookie, urllib.parse.urlencode({"csrfmiddlewaretoken": token, **fijos}))
+        for cookie, token in fichas
+    ]
+    navegadores = ",".join(f'{{"csrftoken={c}", "{cuerpo}"}}' for c, cuerpo in cuerpos)
     tabla = ",".join(f'"{v}"' for v in valores)
-    cuerpo = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **fijos})
     return (
         _SEMILLA_POR_HILO
         + f"""
 local valores = {{{tabla}}}
+local navegadores = {{{navegadores}}}
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.headers["Cookie"] = "csrftoken={cookie}"
 request = function()
   local ip = math.random(1, 254) .. "." .. math.random(0, 254) .. "." ..
              math.random(0, 254) .. "." .. math.random(1, 254)
+  local navegador = navegadores[math.random(#navegadores)]
   wrk.headers["X-Forwarded-For"] = ip
-  local cuerpo = "{cuerpo}&{campo}=" .. valores[math.random(#valores)]
+  wrk.headers["Cookie"] = navegador[1]
+  local cuerpo = navegador[2] .. "&{campo}=" .. valores[math.random(#valores)]
   return wrk.format(nil, "{ruta}", nil, cuerpo)
 end
 """
@@ -332,7 +339,7 @@ def wrk(
     }
 
 
-def ingreso(ficha) -> str:
+def ingreso(fichas) -> str:
     """The login, counted in steady state: a success is the redirect to Mi Oficina."""
     return en_regimen(
         lua_post(
@@ -340,7 +347,7 @@ def ingreso(ficha) -> str:
             {"username": "bench.usuario"},
             "password",
             [urllib.parse.quote(CONTRASENA)],
-            ficha,
+            fichas,
         )
         + "response = function(estado) if estado == 302 then completada() else fallida() end end\n"
     )
@@ -467,12 +474,12 @@ class Fila:
 
 
 def filas_de_una_corrida(
-    servidor: str, pagina_estatica: str, url_hola: str, datos: dict, ficha
+    servidor: str, pagina_estatica: str, url_hola: str, datos: dict, fichas
 ) -> list[Fila]:
     """The rows measured by one wrk run each, in the table's order."""
     busqueda = "/oficina-virtual/registro/"
-    encontradas = lua_post(busqueda, {}, "curp", datos["encontradas"], ficha)
-    no_encontradas = lua_post(busqueda, {}, "curp", datos["no_encontradas"], ficha)
+    encontradas = lua_post(busqueda, {}, "curp", datos["encontradas"], fichas)
+    no_encontradas = lua_post(busqueda, {}, "curp", datos["no_encontradas"], fichas)
     galletas_en_paso_2 = sesion_en_paso_2(servidor, datos["para_paso_2"])
     return [
         Fila(NGINX, pagina_estatica, junto_a_hola=False),
@@ -595,15 +602,17 @@ def main():
     ]
     try:
         servidor, url_hola = f"http://127.0.0.1:{app}", f"http://127.0.0.1:{hola}/"
-        ficha = csrf(servidor + "/oficina-virtual/registro/")
-        ficha_ingreso = csrf(servidor + "/oficina-virtual/ingresar/")
+        # A thousand browsers, each with its CSRF cookie: step 1's limits count misses per
+        # browser too, and one cookie for the whole load would be one client.
+        fichas = [csrf(servidor + "/oficina-virtual/registro/") for _ in range(NAVEGADORES)]
+        fichas_ingreso = [csrf(servidor + "/oficina-virtual/ingresar/")]
         pagina_estatica = f"http://127.0.0.1:{estatico}/pagina.html"
-        filas = filas_de_una_corrida(servidor, pagina_estatica, url_hola, datos, ficha)
+        filas = filas_de_una_corrida(servidor, pagina_estatica, url_hola, datos, fichas)
         medidas, holas = medir_filas(filas, url_hola, carpeta)
         # The machine's speed drifts by a tenth within minutes: each hasher-bound row runs
         # in RONDAS rounds, the hasher alone measured before and after each round, and each
         # round is compared with the mean of the two measurements around it.
-        guion_ingreso = ingreso(ficha_ingreso)
+        guion_ingreso = ingreso(fichas_ingreso)
         rondas_ingreso = en_rondas(
             entorno,
             procesos[0],
