@@ -56,16 +56,21 @@ def respuesta_captcha(html: str) -> dict[str, str]:
     return {"captcha_0": clave, "captcha_1": CaptchaStore.objects.get(hashkey=clave).response}
 
 
+def url_de_la_base_de_prueba() -> str:
+    """DATABASE_URL for a process of its own (a server, a command) that must use the test
+    database."""
+    datos = connection.settings_dict
+    return (
+        f"postgres://{datos['USER']}@{quote(str(datos['HOST']), safe='')}:"
+        f"{datos['PORT'] or 5432}/{datos['NAME']}"
+    )
+
+
 def entorno_de_una_terminal_nueva() -> dict[str, str]:
     """The environment of a fresh shell (no DEBUG, no SECRET_KEY) with DATABASE_URL at the test
     database, for the project's own commands run as processes of their own."""
     entorno = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
-    datos = connection.settings_dict
-    entorno["DATABASE_URL"] = (
-        f"postgres://{datos['USER']}@{quote(datos['HOST'], safe='')}:{datos['PORT']}"
-        f"/{datos['NAME']}"
-    )
-    return entorno
+    return {**entorno, "DATABASE_URL": url_de_la_base_de_prueba()}
 
 
 def error_del_campo(respuesta, campo: str) -> str:

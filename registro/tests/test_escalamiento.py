@@ -17,15 +17,13 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from registro.models import Usuario
 
-from .conftest import CONTRASENA, ficha_csrf, respuesta_captcha
+from .conftest import CONTRASENA, ficha_csrf, respuesta_captcha, url_de_la_base_de_prueba
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -72,17 +70,12 @@ class _SinRedirecciones(urllib.request.HTTPRedirectHandler):
 
 @pytest.fixture
 def dos_servidores(transactional_db, estaticos_de_produccion, tmp_path):
-    base = connection.settings_dict
-    url_bd = (
-        f"postgres://{base['USER']}@{quote(str(base['HOST']), safe='')}:{base['PORT'] or 5432}"
-        f"/{base['NAME']}"
-    )
     entorno = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DEBUG": "0",
         "SIN_HTTPS": "1",
         "SECRET_KEY": "clave-de-prueba-compartida-por-los-dos-servidores-" + "x" * 20,
-        "DATABASE_URL": url_bd,
+        "DATABASE_URL": url_de_la_base_de_prueba(),
         "ALLOWED_HOSTS": "127.0.0.1",
         "WEB_CONCURRENCY": "1",
         "EMAIL_URL": f"file://{tmp_path}",
