@@ -45,6 +45,16 @@ INGRESOS = Counter(
     "Intentos de ingresar, por resultado: ok, fallido, bloqueado.",
     ["resultado"],
 )
+SALA_DE_ESPERA = Counter(
+    "oficina_virtual_sala_de_espera",
+    "Llegadas al paso 1 con la sala de espera encendida, por resultado: espera (se mostró la "
+    "fila), admitida (se mostró el paso 1), sin_pase (búsqueda sin admisión, devuelta a la fila).",
+    ["resultado"],
+)
+HASH_OCUPADO = Counter(
+    "oficina_virtual_hash_ocupado",
+    "Contraseñas que no se calcularon por no haber lugar a tiempo (respondidas con 503).",
+)
 ERRORES_DE_BASE_DE_DATOS = Counter(
     "oficina_virtual_errores_base_de_datos",
     "Peticiones que no pudieron hablar con PostgreSQL (respondidas con 503).",
@@ -58,13 +68,16 @@ class EstadoEnLaBase:
         SELECT (SELECT count(*) FROM registro_correoporenviar),
                (SELECT extract(epoch FROM statement_timestamp() - min(creado_en))
                   FROM registro_correoporenviar),
-               (SELECT count(*) FROM captcha_captchastore WHERE expiration > statement_timestamp())
+               (SELECT count(*) FROM captcha_captchastore WHERE expiration > statement_timestamp()),
+               (SELECT greatest(0, q.last_value - floor(s.admitidos)) * q.is_called::int
+                  FROM registro_turno_seq q, registro_saladeespera s),
+               (SELECT tasa FROM registro_saladeespera)
     """
 
     def collect(self):
         with connection.cursor() as cursor:
             cursor.execute(self._CONSULTA)
-            en_cola, espera, retos = cursor.fetchone()
+            en_cola, espera, retos, en_fila, tasa = cursor.fetchone()
         yield GaugeMetricFamily(
             "oficina_virtual_correos_en_cola", "Correos esperando al enviador.", value=en_cola
         )
@@ -77,6 +90,16 @@ class EstadoEnLaBase:
             "oficina_virtual_retos_captcha_vigentes",
             "Desafíos de captcha sin vencer (dibujados y aún sin responder).",
             value=retos,
+        )
+        yield GaugeMetricFamily(
+            "oficina_virtual_sala_de_espera_en_fila",
+            "Turnos dados y aún no admitidos (quien se fue de la fila sigue contando).",
+            value=en_fila or 0,
+        )
+        yield GaugeMetricFamily(
+            "oficina_virtual_sala_de_espera_tasa",
+            "Personas admitidas por segundo, entre todos los servidores.",
+            value=tasa or 0,
         )
 
 

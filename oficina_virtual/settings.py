@@ -9,6 +9,8 @@ import datetime
 import ipaddress
 import os
 import secrets
+import socket
+import tempfile
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -91,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "registro.hashes.ServidorOcupadoMiddleware",  # a password hash that found no slot: 503
 ]
 
 if not DEBUG:  # development serves static files itself (runserver, the test server)
@@ -132,7 +135,7 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # the same 24 hours as the confirmation l
 
 # Argon2 first: new passwords are hashed with it; the others still verify old hashes.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "registro.hashes.Argon2Limitado",  # Django's Argon2, at most one hash per core at once
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
@@ -278,6 +281,39 @@ LIMITES_DE_BUSQUEDA = {
     "por_direccion": env_limite("LIMITE_BUSQUEDAS_POR_DIRECCION", "60/10"),
 }
 LIMITES_SOLO_CONTAR = env_bool("LIMITES_SOLO_CONTAR", False)
+
+# The password hashes (registro/hashes.py): at most HASHES_SIMULTANEOS at once on this machine
+# (one per core: 100 MiB and every core for ~90 ms each), through lock files in HASHES_CARPETA
+# shared by every process of the machine. Past HASH_ESPERA_MAXIMA seconds without a free one,
+# the page says "try again in HASH_REINTENTAR_EN seconds" (503 and Retry-After).
+HASHES_SIMULTANEOS = int(os.environ.get("HASHES_SIMULTANEOS") or os.cpu_count() or 1)
+HASH_ESPERA_MAXIMA = float(os.environ.get("HASH_ESPERA_MAXIMA", "3"))
+HASH_REINTENTAR_EN = int(os.environ.get("HASH_REINTENTAR_EN", "5"))
+HASHES_CARPETA = os.environ.get("HASHES_CARPETA") or os.path.join(
+    tempfile.gettempdir(), f"oficina-virtual-hashes-{os.getuid()}"
+)
+if HASHES_SIMULTANEOS < 1 or HASH_ESPERA_MAXIMA <= 0 or HASH_REINTENTAR_EN < 1:
+    raise ImproperlyConfigured("HASHES_SIMULTANEOS, HASH_ESPERA_MAXIMA, HASH_REINTENTAR_EN: > 0.")
+
+# The waiting room before step 1 (registro/sala_de_espera/, docs/scaling.md): SALA_DE_ESPERA is
+# its switch, SALA_DE_ESPERA_TASA a fixed admission rate; manage.py sala_de_espera overrides
+# both for every server at once, in PostgreSQL, without a restart. With no fixed rate, people
+# are admitted at SALA_DE_ESPERA_FRACCION of what the machines' cores can hash (each machine,
+# SERVIDOR, reports what its hashes cost): the rest of a registration, logins and PostgreSQL
+# need the remainder.
+# An admission lets a person start the registration for SALA_DE_ESPERA_ADMISION minutes; once
+# at step 2 they finish whatever the time.
+SALA_DE_ESPERA = os.environ.get("SALA_DE_ESPERA") or "automatica"
+if SALA_DE_ESPERA not in {"automatica", "siempre", "apagada"}:
+    raise ImproperlyConfigured("SALA_DE_ESPERA: automatica, siempre or apagada.")
+SALA_DE_ESPERA_TASA = (
+    float(os.environ["SALA_DE_ESPERA_TASA"]) if os.environ.get("SALA_DE_ESPERA_TASA") else None
+)  # people per second, for every server together; None: measured
+SALA_DE_ESPERA_FRACCION = float(os.environ.get("SALA_DE_ESPERA_FRACCION", "0.6"))
+SALA_DE_ESPERA_ADMISION = int(os.environ.get("SALA_DE_ESPERA_ADMISION", "20"))  # minutes
+if not 0 < SALA_DE_ESPERA_FRACCION <= 1 or SALA_DE_ESPERA_ADMISION < 1:
+    raise ImproperlyConfigured("SALA_DE_ESPERA_FRACCION: in (0, 1]; SALA_DE_ESPERA_ADMISION: >= 1.")
+SERVIDOR = os.environ.get("SERVIDOR") or socket.gethostname()
 
 # GET /metricas/ (oficina_virtual/metricas.py) only for a scraper that sends this token as
 # "Authorization: Bearer …" or connects from one of these networks; with neither, closed.

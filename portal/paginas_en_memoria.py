@@ -79,30 +79,33 @@ def con_huecos(
     request,
     renderizar: Callable[[dict[str, str]], TemplateResponse],
     huecos: dict[str, Callable[[], str]],
+    variante: str = "",
 ) -> HttpResponse:
     """The page ``renderizar(valores)`` makes, from a copy kept with a marker in each hole.
 
     ``huecos`` names each value that differs between people and how to get this request's
     (it is escaped for HTML). The copy is rendered with markers while serving someone: the
-    template must show nothing of that person outside the holes.
+    template must show nothing of that person outside the holes. ``variante`` names the page
+    when its URL also shows another (the waiting room at step 1's).
     """
     if not _nada_propio_fuera_de_los_huecos(request):
         return renderizar({nombre: valor() for nombre, valor in huecos.items()})
-    if (html := _PAGINAS.get(_clave(request))) is None:
-        html = _guardar(request, renderizar({nombre: _MARCAS[nombre] for nombre in huecos}))
+    if (html := _PAGINAS.get(_clave(request, variante))) is None:
+        html = renderizar({nombre: _MARCAS[nombre] for nombre in huecos})
+        html = _guardar(request, html, variante)
     return _responder(request, html, {_MARCAS[nombre]: valor for nombre, valor in huecos.items()})
 
 
-def _clave(request) -> tuple:
-    return (request.path, get_language(), timezone.localdate())
+def _clave(request, variante: str = "") -> tuple:
+    return (request.path, variante, get_language(), timezone.localdate())
 
 
-def _guardar(request, respuesta: TemplateResponse) -> str:
+def _guardar(request, respuesta: TemplateResponse, variante: str = "") -> str:
     respuesta.context_data["csrf_token"] = _MARCA_CSRF
     html = respuesta.render().content.decode()
     if len(_PAGINAS) >= _MAXIMO:
         _PAGINAS.clear()
-    _PAGINAS[_clave(request)] = html
+    _PAGINAS[_clave(request, variante)] = html
     return html
 
 

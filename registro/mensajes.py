@@ -27,3 +27,16 @@ CAPTCHA_DE_BUSQUEDA = _(
     "código de la imagen."
 )
 BUSQUE_PRIMERO = _("Para crear su usuario, primero escriba su CURP y dé click en Buscar.")
+# The waiting room (registro.sala_de_espera).
+ADMISION_TERMINADA = _(
+    "Su tiempo para empezar el registro terminó. Le dimos un nuevo lugar en la fila: en cuanto "
+    "sea su turno, esta página le mostrará el registro."
+)
+TURNO_USADO = _(
+    "Ese turno ya se usó en otro navegador. Le dimos un nuevo lugar en la fila: en cuanto sea "
+    "su turno, esta página le mostrará el registro."
+)
+SERVIDOR_OCUPADO = _(
+    "En este momento hay muchas personas ingresando o registrándose. Intente de nuevo en "
+    "%(segundos)s segundos."
+)

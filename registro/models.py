@@ -326,3 +326,75 @@ class CorreoPorEnviar(models.Model):
         return (
             f"{self.get_plantilla_display()} ({timezone.localtime(self.creado_en):%Y-%m-%d %H:%M})"
         )
+
+
+class SalaDeEspera(models.Model):
+    """The waiting room's one row (registro.sala_de_espera), shared by every app server.
+
+    People take numbered turns (the sequence registro_turno_seq) and those up to
+    ``admitidos`` may start the registration; ``admitidos`` grows at the admission rate, by
+    the function registro_sala_avanzar (migration 0013) that each process calls at most
+    once a second. The operator sets ``modo`` and ``tasa_fija`` (manage.py sala_de_espera).
+    """
+
+    class Modo(models.TextChoices):
+        AUTOMATICA = "automatica", _("automática: fila solo cuando llegan más de las que caben")
+        SIEMPRE = "siempre", _("siempre: toda persona pasa por la fila")
+        APAGADA = "apagada", _("apagada: sin fila")
+
+    modo = models.CharField(
+        _("modo"),
+        max_length=12,
+        choices=Modo,
+        blank=True,
+        help_text=_("Vacío: el de la variable SALA_DE_ESPERA de cada servidor."),
+    )
+    tasa_fija = models.FloatField(
+        _("personas admitidas por segundo"),
+        null=True,
+        blank=True,
+        help_text=_("Vacío: la de SALA_DE_ESPERA_TASA, o la que miden los servidores."),
+    )
+    admitidos = models.FloatField(_("turnos admitidos"), default=0)
+    tasa = models.FloatField(_("tasa en uso"), default=0)
+    actualizado = models.DateTimeField(_("actualizado"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sala de espera")
+        verbose_name_plural = _("sala de espera")
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="sala_de_espera_unica")]
+
+    def __str__(self) -> str:
+        return str(self.get_modo_display())
+
+
+class ServidorDeHash(models.Model):
+    """What each machine measured of its password hashes: the admission rate adds up
+    ``nucleos / cpu_por_hash`` over the machines seen lately."""
+
+    servidor = models.CharField(_("servidor"), max_length=255, primary_key=True)
+    nucleos = models.PositiveSmallIntegerField(_("núcleos"))
+    cpu_por_hash = models.FloatField(_("segundos de CPU por contraseña"), null=True)
+    visto = models.DateTimeField(_("visto"))
+
+    class Meta:
+        verbose_name = _("servidor de contraseñas")
+        verbose_name_plural = _("servidores de contraseñas")
+
+    def __str__(self) -> str:
+        return self.servidor
+
+
+class TurnoUsado(models.Model):
+    """A turn whose admission someone has started a look-up with: no second browser may
+    use it (registro.sala_de_espera.admision.reclamar)."""
+
+    turno = models.BigIntegerField(primary_key=True)
+    momento = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("turno usado")
+        verbose_name_plural = _("turnos usados")
+
+    def __str__(self) -> str:
+        return str(self.turno)

@@ -15,20 +15,24 @@ from .captcha.reto import nuevo_reto
 from .cuentas import enlaces
 from .cuentas.flows import RegistroDuplicado, enviar_confirmacion
 from .forms import BusquedaCurpForm, RegistroUsuarioForm
+from .hashes import ServidorOcupado
 from .limites import limitar_busquedas
-from .mensajes import BUSQUE_PRIMERO
+from .mensajes import BUSQUE_PRIMERO, SERVIDOR_OCUPADO
 from .models import Derechohabiente
 from .padron import curp
+from .sala_de_espera.views import gastar_pase, sala_de_espera
 
 # Session keys. The CURP found in step 1 never travels through the step 2 form.
 CURP_ENCONTRADA = "registro_curp"
 USUARIO_CREADO = "registro_usuario_creado"
 
 
+@method_decorator(sala_de_espera, name="dispatch")
 @method_decorator(en_memoria, name="get")
 @method_decorator(limitar_busquedas, name="post")
 class BuscarCurpView(FormView):
-    """Registro, step 1: CURP and "Buscar" (and the captcha, when the limits ask for it)."""
+    """Registro, step 1: CURP and "Buscar" (and the captcha, when the limits ask for it),
+    behind the waiting room."""
 
     template_name = "registro/curp.html"
     form_class = BusquedaCurpForm
@@ -120,11 +124,20 @@ class CrearUsuarioView(FormView):
         except RegistroDuplicado as duplicado:
             form.add_error(duplicado.campo, duplicado.mensaje)
             return self.form_invalid(form)
+        except ServidorOcupado as ocupado:
+            # Every hashing slot was busy: the form again, as typed (never the passwords).
+            form.add_error(None, SERVIDOR_OCUPADO % {"segundos": ocupado.espera})
+            respuesta = self.form_invalid(form)
+            respuesta.status_code = 503
+            respuesta["Retry-After"] = str(ocupado.espera)
+            return respuesta
         metricas.CUENTAS_CREADAS.inc()
         del self.request.session[CURP_ENCONTRADA]
         self.request.session[USUARIO_CREADO] = [usuario.username, usuario.email]
         enviar_confirmacion(usuario, enlaces.url_para(self.request, "cuentas:confirmar_correo"))
-        return redirect("registro:creado")
+        respuesta = redirect("registro:creado")
+        gastar_pase(self.request, respuesta)
+        return respuesta
 
 
 def usuario_creado(request):

@@ -80,7 +80,7 @@ def test_la_base_de_datos_es_postgresql_con_conexiones_persistentes():
 def test_idioma_y_zona_horaria_de_mexico():
     assert settings.LANGUAGE_CODE == "es-mx"
     assert settings.TIME_ZONE == "America/Mexico_City"
-    assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    assert settings.PASSWORD_HASHERS[0] == "registro.hashes.Argon2Limitado"
 
 
 # Production settings

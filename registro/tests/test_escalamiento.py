@@ -3,7 +3,7 @@
 Two gunicorn servers with production settings (DEBUG off) are started on different ports
 against the test database; every request of a person's registration, confirmation and
 login goes to the other server than the one before. Sessions, captcha challenges, look-up
-limits and login lockouts are all in PostgreSQL, so it works.
+limits, login lockouts and the waiting room's line are all in PostgreSQL, so it works.
 """
 
 import http.cookiejar
@@ -20,8 +20,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.db.models import F
 
-from registro.models import Usuario
+from registro.models import SalaDeEspera, Usuario
 
 from .conftest import CONTRASENA, ficha_csrf, respuesta_captcha, url_de_la_base_de_prueba
 
@@ -185,3 +187,27 @@ def test_los_limites_y_el_bloqueo_valen_en_los_dos_servidores(dos_servidores, de
         }
         estados.append(persona.pedir(servidor + "/oficina-virtual/ingresar/", datos)[0])
     assert estados[:4] == [200] * 4 and estados[4:] == [429, 429]
+
+
+def test_dos_servidores_forman_una_sola_fila(dos_servidores):
+    """Turns taken on either server are one line, and one admission number lets people in
+    on both, in the order they arrived."""
+    (a, b), _ = dos_servidores
+    call_command("sala_de_espera", "siempre", "--tasa", "0")  # everyone waits, nobody moves
+    time.sleep(1.1)  # each server reads the switch within a second
+    paso_1 = "/oficina-virtual/registro/"
+    personas = [Persona() for _ in range(6)]
+
+    lugares = [lugar(p.pedir((a, b)[i % 2] + paso_1)[1]) for i, p in enumerate(personas)]
+
+    assert lugares == list(range(lugares[0], lugares[0] + 6))  # one line, in arrival order
+    SalaDeEspera.objects.filter(pk=1).update(admitidos=F("admitidos") + lugares[2])
+    time.sleep(1.1)
+    # Each asks the other server than the one that gave the turn.
+    paginas = [p.pedir((b, a)[i % 2] + paso_1)[1] for i, p in enumerate(personas)]
+    assert ['name="curp"' in pagina for pagina in paginas] == [True] * 3 + [False] * 3
+    assert [lugar(pagina) for pagina in paginas[3:]] == [1, 2, 3]
+
+
+def lugar(pagina: str) -> int:
+    return int(re.search(r'data-lugar="(\d+)"', pagina).group(1))

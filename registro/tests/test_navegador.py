@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from captcha.models import CaptchaStore
 from django.conf import settings
+from django.test import Client
 from playwright.sync_api import Page, expect
 
 from registro.models import Usuario
@@ -430,3 +431,50 @@ def test_las_paginas_de_recuperacion(page: Page, live_server):
     page.get_by_role("button", name="Enviar mi usuario").click()
     expect(page.get_by_role("heading", name="Revise su correo")).to_be_visible()
     capturar(page, "25-recordar-usuario-enviado")
+
+
+def test_por_la_sala_de_espera_hasta_usuario_creado(
+    page: Page, live_server, derechohabiente, settings
+):
+    """A surge: the person waits in line, the page brings them in by itself (no JavaScript,
+    no reload by hand), and they register."""
+    settings.SALA_DE_ESPERA = "siempre"
+    settings.SALA_DE_ESPERA_TASA = 0.02  # one person every 50 s: five ahead, about 5 minutes
+    for _ in range(5):
+        Client().get("/oficina-virtual/registro/")
+    # The page's own reloads, held back only while it is photographed and checked.
+    page.route("**/oficina-virtual/registro/", sin_recargas)
+    page.goto(f"{live_server.url}/oficina-virtual/registro/")
+    expect(page.get_by_role("heading", name="Registro: está en la fila")).to_be_visible()
+    expect(page.locator(".sala-datos")).to_contain_text("6")
+    expect(page.locator(".sala-datos")).to_contain_text("unos 5 minutos")
+    capturar(page, "29-sala-de-espera")
+
+    page.unroute("**/oficina-virtual/registro/")
+    settings.SALA_DE_ESPERA_TASA = 0.4  # the line moves on: one person every 2.5 s
+    respuestas = []
+    page.on(
+        "response",
+        lambda r: (
+            r.url.endswith("/oficina-virtual/registro/")
+            and respuestas.append(r.headers.get("refresh"))
+        ),
+    )
+    page.reload()
+    expect(page.get_by_label("CURP")).to_be_visible(timeout=30_000)
+    esperas = respuestas[:-1]  # the waiting pages the browser itself asked for again
+    assert len(esperas) >= 2 and all(esperas), respuestas
+    page.get_by_label("CURP").fill(derechohabiente.curp)
+    page.get_by_role("button", name="Buscar").click()
+    llenar_paso_2(page, "ana.en.fila")
+    page.get_by_label("Escriba el código de la imagen").fill(respuesta_del_captcha(page))
+    page.get_by_role("button", name="Crear usuario").click()
+
+    expect(page.get_by_role("heading", name="Usuario creado")).to_be_visible()
+    assert Usuario.objects.get().username == "ana.en.fila"
+
+
+def sin_recargas(route):
+    respuesta = route.fetch()
+    cabeceras = {k: v for k, v in respuesta.headers.items() if k.lower() != "refresh"}
+    route.fulfill(response=respuesta, headers=cabeceras)
