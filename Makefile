@@ -14,7 +14,7 @@ CON_FONDO := scripts/con-procesos-de-fondo.sh
 
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: run serve test lint format mensajes bench bench-trabajadores bench-registro db-stop db-reset
+.PHONY: run serve test lint format mensajes bench bench-trabajadores bench-registro bench-oleada db-stop db-reset
 
 $(INSTALADO): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ bench-trabajadores: $(INSTALADO)
 # The registry at national scale (N rows, 14 million by default): see docs/performance.md.
 bench-registro: $(INSTALADO)
 	$(CON_BD) $(PY) bench/registro.py
+
+# People arriving at three and ten times the hash rate through the whole registration, with
+# the waiting room and without it (docs/performance.md).
+bench-oleada: $(INSTALADO)
+	$(CON_BD) $(PY) bench/oleada.py
 
 lint: $(INSTALADO)
 	$(VENV)/bin/ruff check .

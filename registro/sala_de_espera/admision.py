@@ -12,6 +12,7 @@ SALA_DE_ESPERA_FRACCION, is how many people per second can be let in.
 """
 
 import dataclasses
+import datetime
 import math
 import os
 import secrets
@@ -26,7 +27,7 @@ from django.db import connection
 from django.dispatch import receiver
 
 from registro import hashes
-from registro.models import SalaDeEspera
+from registro.models import SalaDeEspera, ServidorDeHash, TurnoUsado
 from registro.transacciones import sin_esperar_al_disco
 
 AUTOMATICA, SIEMPRE, APAGADA = (m.value for m in SalaDeEspera.Modo)
@@ -142,3 +143,11 @@ def olvidar(**kwargs):
     """A changed setting (tests) or the operator's command: read the state anew."""
     global _leida
     _leida = None
+
+
+def purgar(ahora) -> int:
+    """Claims of turns too old to be presented (a turn's cookie lasts 12 hours), and machines
+    not seen for a day: the rows of a room that is past."""
+    usados = TurnoUsado.objects.filter(momento__lt=ahora - datetime.timedelta(hours=12)).delete()
+    ServidorDeHash.objects.filter(visto__lt=ahora - datetime.timedelta(days=1)).delete()
+    return usados[0]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from registro.models import Derechohabiente, Usuario
+from registro.models import Derechohabiente, SalaDeEspera, Usuario
 
 from .conftest import entorno_de_una_terminal_nueva
 
@@ -83,6 +83,7 @@ def test_el_readme_muestra_los_comandos_de_datos_y_de_personal():
         "purgar_vencidos",
         "enviar_correos",
         "axes_reset_username",
+        "sala_de_espera",
     }
 
 
@@ -113,6 +114,14 @@ def test_los_comandos_del_readme_funcionan_tal_como_estan_escritos(tmp_path):
     for nombre in ("purgar_vencidos", "enviar_correos"):
         resultado = correr(comandos[nombre])
         assert resultado.returncode == 0, (nombre, resultado.stderr)
+
+    sala = correr(comandos["sala_de_espera"])
+    assert sala.returncode == 0, sala.stderr
+    assert "Sala de espera: automatica" in sala.stdout
+    # As its comment shows it: a mode and a rate after it.
+    sala = correr(comandos["sala_de_espera"] + " siempre --tasa 0")
+    assert "Sala de espera: siempre; admite 0.00 personas por segundo" in sala.stdout
+    assert SalaDeEspera.objects.get().modo == "siempre"
 
     desbloquear = correr(comandos["axes_reset_username"].replace("NOMBRE", "ana.ejemplo"))
     assert desbloquear.returncode == 0, desbloquear.stderr

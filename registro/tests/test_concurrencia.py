@@ -41,6 +41,14 @@ PASO_2 = reverse("registro:usuario")
 CREADO = reverse("registro:creado")
 
 
+@pytest.fixture(autouse=True)
+def sin_prisa_por_hashear(settings):
+    """Twenty passwords at once queue for the machine's hashing slots (registro/hashes.py);
+    here each waits its turn, so that what is tested is the race on the constraints, not the
+    "try again" page (test_hashes.py)."""
+    settings.HASH_ESPERA_MAXIMA = 60
+
+
 def en_paralelo(tareas: list[Callable]) -> list:
     """Run each task in its own thread, all released together; each one's result or exception.
 

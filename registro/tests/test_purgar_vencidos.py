@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from registro.models import Intento
+from registro.models import Intento, ServidorDeHash, TurnoUsado
 
 from .conftest import entorno_de_una_terminal_nueva
 
@@ -30,6 +30,17 @@ def test_purgar_vencidos_borra_captchas_intentos_y_sesiones(derechohabiente, cli
     assert not CaptchaStore.objects.filter(pk=vieja.pk).exists()
     assert CaptchaStore.objects.filter(hashkey=vigente).exists()
     assert list(Intento.objects.values_list("clave", flat=True)) == ["y" * 40]
+
+
+def test_purgar_vencidos_borra_los_turnos_usados_de_hace_mas_de_12_horas():
+    TurnoUsado.objects.create(turno=1, momento=timezone.now() - timedelta(hours=13))
+    TurnoUsado.objects.create(turno=2, momento=timezone.now() - timedelta(hours=1))
+    ServidorDeHash.objects.create(
+        servidor="ido", nucleos=2, cpu_por_hash=0.2, visto=timezone.now() - timedelta(days=2)
+    )
+    call_command("purgar_vencidos", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    assert list(TurnoUsado.objects.values_list("turno", flat=True)) == [2]  # may still be used
+    assert not ServidorDeHash.objects.filter(servidor="ido").exists()
 
 
 def captcha_vencido() -> CaptchaStore:

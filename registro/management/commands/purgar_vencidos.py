@@ -9,15 +9,17 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from registro import limites
+from registro.sala_de_espera import admision
 
 logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
     help = (
-        "Borra lo que ya venció: desafíos de captcha, sesiones y conteos de búsquedas de "
-        "más de un día. Con --cada MINUTOS sigue corriendo y lo repite (make run, make serve "
-        "y deploy/ lo arrancan así); sin él, una vez (para cron)."
+        "Borra lo que ya venció: desafíos de captcha, sesiones, conteos de búsquedas de "
+        "más de un día y turnos de la sala de espera de más de 12 horas. Con --cada MINUTOS "
+        "sigue corriendo y lo repite (make run, make serve y deploy/ lo arrancan así); sin él, "
+        "una vez (para cron)."
     )
 
     def add_arguments(self, parser):
@@ -47,7 +49,8 @@ class Command(BaseCommand):
         captchas = CaptchaStore.objects.filter(expiration__lte=ahora).delete()[0]
         sesiones = Session.objects.filter(expire_date__lte=ahora).delete()[0]
         intentos = limites.purgar(ahora - datetime.timedelta(days=1))
+        turnos = admision.purgar(ahora)
         self.stdout.write(
             f"Borrados: {captchas} desafíos de captcha, {sesiones} sesiones, "
-            f"{intentos} conteos de búsquedas."
+            f"{intentos} conteos de búsquedas, {turnos} turnos usados."
         )

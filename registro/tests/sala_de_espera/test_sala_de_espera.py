@@ -193,50 +193,45 @@ def test_con_fila_buscar_sin_pase_devuelve_a_la_fila(fila, client, derechohabien
     assert pagina.status_code == 200
 
 
-def test_en_el_paso_2_termina_aunque_la_fila_crezca(fila, client, derechohabiente, buzon):
+def admitido_en_el_paso_2(client, derechohabiente) -> None:
+    """A person who waited, was admitted and found their CURP."""
     client.get(PASO_1)
     admitir(turno_de(client))
     pagina = client.get(PASO_1)
     client.post(PASO_1, {"curp": derechohabiente.curp, "csrfmiddlewaretoken": ficha(pagina)})
-    for _ in range(5):
-        Client().get(PASO_1)
-    del client.cookies[turnos.PASE]  # the admission's minutes are over
 
+
+def crear_usuario(client, nombre: str):
     pagina = client.get(PASO_2).content.decode()
-    respuesta = client.post(
+    return client.post(
         PASO_2,
         {
-            "username": "ana.en.fila",
+            "username": nombre,
             "password1": "Clave de la fila 1",
             "password2": "Clave de la fila 1",
-            "email": "ana.fila@correo.example",
+            "email": f"{nombre}@correo.example",
             "csrfmiddlewaretoken": ficha_csrf(pagina),
             **respuesta_captcha(pagina),
         },
     )
+
+
+def test_en_el_paso_2_termina_aunque_la_fila_crezca(fila, client, derechohabiente):
+    admitido_en_el_paso_2(client, derechohabiente)
+    for _ in range(5):
+        Client().get(PASO_1)
+    del client.cookies[turnos.PASE]  # the admission's minutes are over
+
+    respuesta = crear_usuario(client, "ana.en.fila")
 
     assert respuesta["Location"] == "/oficina-virtual/registro/usuario-creado/"
     assert Usuario.objects.filter(username="ana.en.fila").exists()
 
 
 def test_crear_el_usuario_gasta_el_pase(fila, client, derechohabiente):
-    client.get(PASO_1)
-    admitir(turno_de(client))
-    pagina = client.get(PASO_1)
-    client.post(PASO_1, {"curp": derechohabiente.curp, "csrfmiddlewaretoken": ficha(pagina)})
-    pagina = client.get(PASO_2).content.decode()
+    admitido_en_el_paso_2(client, derechohabiente)
 
-    respuesta = client.post(
-        PASO_2,
-        {
-            "username": "ana.un.pase",
-            "password1": "Clave de la fila 1",
-            "password2": "Clave de la fila 1",
-            "email": "ana.pase@correo.example",
-            "csrfmiddlewaretoken": ficha_csrf(pagina),
-            **respuesta_captcha(pagina),
-        },
-    )
+    respuesta = crear_usuario(client, "ana.un.pase")
 
     assert respuesta.cookies[turnos.PASE]["max-age"] == 0
     assert lugar(client.get(PASO_1)) == 1  # another registration takes another turn
