@@ -55,10 +55,11 @@ class Sala:
         """Place in line: 1 is next."""
         return max(1, math.ceil(turno - self.admitidos))
 
-    def espera(self, turno: int) -> int:
-        """Seconds until ``turno`` is admitted, at the present rate."""
+    def espera(self, turno: int) -> int | None:
+        """Seconds until ``turno`` is admitted, at the present rate; None while the line is
+        held (a rate of 0)."""
         if self.tasa <= 0:
-            return 0
+            return None
         falta = turno - self.admitidos - self.tasa * (time.monotonic() - self.leida)
         return max(1, math.ceil(falta / self.tasa))
 

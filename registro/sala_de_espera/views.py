@@ -30,6 +30,7 @@ from . import admision, turnos
 # The session's record of the turn it claimed: later look-ups of that session need no claim.
 TURNO_RECLAMADO = "sala_turno_reclamado"
 REFRESCAR_MINIMO, REFRESCAR_MAXIMO = 2, 30  # seconds between polls
+REFRESCAR_EN_PAUSA = 10  # while the operator holds the line (a rate of 0)
 
 
 def sala_de_espera(vista):
@@ -92,7 +93,7 @@ def pagina_de_espera(request, sala: admision.Sala, turno: int):
     lugar, segundos = sala.lugar(turno), sala.espera(turno)
     huecos = {
         "lugar": lambda: str(lugar),
-        "espera_segundos": lambda: str(segundos),
+        "espera_segundos": lambda: "" if segundos is None else str(segundos),
         "espera": lambda: _espera_en_palabras(segundos),
     }
 
@@ -102,12 +103,15 @@ def pagina_de_espera(request, sala: admision.Sala, turno: int):
 
     respuesta = con_huecos(request, renderizar, huecos, variante="sala_de_espera")
     # Often enough to be let in soon after the turn comes, seldom when it is far away.
-    respuesta["Refresh"] = str(min(REFRESCAR_MAXIMO, max(REFRESCAR_MINIMO, segundos // 5)))
+    cada = REFRESCAR_EN_PAUSA if segundos is None else segundos // 5
+    respuesta["Refresh"] = str(min(REFRESCAR_MAXIMO, max(REFRESCAR_MINIMO, cada)))
     respuesta["Cache-Control"] = "no-store"
     return respuesta
 
 
-def _espera_en_palabras(segundos: int) -> str:
+def _espera_en_palabras(segundos: int | None) -> str:
+    if segundos is None:
+        return gettext("por ahora no se puede calcular: la fila está detenida un momento")
     if segundos < 60:
         return gettext("menos de un minuto")
     minutos = math.ceil(segundos / 60)

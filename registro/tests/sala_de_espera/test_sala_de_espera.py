@@ -83,6 +83,16 @@ def test_la_espera_estimada_sale_de_la_tasa(fila, client):
     assert int(respuesta["Refresh"]) == espera // 5  # a fifth of the wait
 
 
+def test_con_la_fila_detenida_no_inventa_una_espera(fila, client):
+    call_command("sala_de_espera", "--tasa", "0")
+
+    respuesta = client.get(PASO_1)
+
+    assert "la fila está detenida un momento" in respuesta.content.decode()
+    assert 'data-espera=""' in respuesta.content.decode()
+    assert respuesta["Refresh"] == "10"
+
+
 def test_recargar_o_abrir_otra_pestana_conserva_el_lugar(fila, client, django_assert_num_queries):
     primera = client.get(PASO_1)
     Client().get(PASO_1)  # someone arrives after
