@@ -90,7 +90,7 @@ def gastar_pase(request, respuesta) -> None:
 
 def pagina_de_espera(request, sala: admision.Sala, turno: int):
     """200, so that a browser shows it and a balancer counts it as served."""
-    lugar, segundos = sala.lugar(turno), sala.espera(turno)
+    lugar, cada, segundos = sala.lugar(turno), *_recarga_y_espera(sala.espera(turno))
     huecos = {
         "lugar": lambda: str(lugar),
         "espera_segundos": lambda: "" if segundos is None else str(segundos),
@@ -102,11 +102,26 @@ def pagina_de_espera(request, sala: admision.Sala, turno: int):
         return TemplateResponse(request, "registro/sala_de_espera.html", contexto)
 
     respuesta = con_huecos(request, renderizar, huecos, variante="sala_de_espera")
-    # Often enough to be let in soon after the turn comes, seldom when it is far away.
-    cada = REFRESCAR_EN_PAUSA if segundos is None else segundos // 5
-    respuesta["Refresh"] = str(min(REFRESCAR_MAXIMO, max(REFRESCAR_MINIMO, cada)))
+    respuesta["Refresh"] = str(cada)
     respuesta["Cache-Control"] = "no-store"
     return respuesta
+
+
+def _recarga_y_espera(hasta_su_turno: int | None) -> tuple[int, int | None]:
+    """Seconds until the page asks again, and the wait to show. It asks often when the turn
+    is near and seldom when it is far; the person sees step 1 at the first reload after
+    their turn reaches this process (which reads the line at most every LEER_CADA seconds):
+    the wait shown is that reload's time, following the same intervals."""
+    if hasta_su_turno is None:
+        return REFRESCAR_EN_PAUSA, None
+    llega, recarga = hasta_su_turno + admision.LEER_CADA / 2, 0
+    while recarga < llega:
+        recarga += _intervalo(llega - recarga)
+    return _intervalo(llega), recarga
+
+
+def _intervalo(faltan: float) -> int:
+    return int(min(REFRESCAR_MAXIMO, max(REFRESCAR_MINIMO, faltan // 5)))
 
 
 def _espera_en_palabras(segundos: int | None) -> str:
