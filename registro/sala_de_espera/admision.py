@@ -43,25 +43,36 @@ class Sala:
     tasa: float  # people admitted per second
     leida: float  # time.monotonic() of the reading
 
+    def admitidos_ahora(self) -> float:
+        """The admission number now: the one read, moved on by the rate since, as PostgreSQL
+        will move it (never past the last turn known plus the burst). Every process thus
+        admits a turn at nearly the same instant, however old its reading."""
+        if self.modo == APAGADA:
+            return math.inf
+        rafaga = 0 if self.modo == SIEMPRE else max(1, self.tasa * RAFAGA)
+        adelante = self.admitidos + self.tasa * (time.monotonic() - self.leida)
+        return max(self.admitidos, min(adelante, self.emitidos + rafaga))
+
     @property
     def con_fila(self) -> bool:
         """Whether people wait now: then a look-up needs an admission."""
-        return self.modo == SIEMPRE or (self.modo == AUTOMATICA and self.emitidos > self.admitidos)
+        return self.modo == SIEMPRE or (
+            self.modo == AUTOMATICA and self.emitidos > self.admitidos_ahora()
+        )
 
     def admite(self, turno: int) -> bool:
-        return self.modo == APAGADA or turno <= self.admitidos
+        return turno <= self.admitidos_ahora()
 
     def lugar(self, turno: int) -> int:
         """Place in line: 1 is next."""
-        return max(1, math.ceil(turno - self.admitidos))
+        return max(1, math.ceil(turno - self.admitidos_ahora()))
 
     def espera(self, turno: int) -> int | None:
         """Seconds until ``turno`` is admitted, at the present rate; None while the line is
         held (a rate of 0)."""
         if self.tasa <= 0:
             return None
-        falta = turno - self.admitidos - self.tasa * (time.monotonic() - self.leida)
-        return max(1, math.ceil(falta / self.tasa))
+        return max(1, math.ceil((turno - self.admitidos_ahora()) / self.tasa))
 
 
 _leida: Sala | None = None

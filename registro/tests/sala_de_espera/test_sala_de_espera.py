@@ -2,6 +2,7 @@
 admission, passes that admit one person, the operator's switch."""
 
 import re
+import time
 
 import pytest
 from django.core.management import call_command
@@ -311,3 +312,14 @@ def test_la_pagina_de_espera_en_ingles(fila, client):
     pagina = client.get("/en" + PASO_1).content.decode()
     assert "Your place in line" in pagina
     assert "Registration: you are in line" in pagina
+
+
+def test_cada_proceso_adelanta_su_lectura_a_la_tasa():
+    """A process reads the line once a second; in between it moves the number on as
+    PostgreSQL will, so no server lets a turn in seconds after another does."""
+    hace_dos_segundos = time.monotonic() - 2
+    sala = admision.Sala("automatica", 10, emitidos=20, tasa=1.5, leida=hace_dos_segundos)
+    assert sala.admite(13) and not sala.admite(14)
+    assert sala.lugar(16) == 3
+    sin_nadie_detras = admision.Sala("siempre", 10, emitidos=11, tasa=5, leida=hace_dos_segundos)
+    assert sin_nadie_detras.admite(11) and not sin_nadie_detras.admite(12)
