@@ -65,6 +65,7 @@ bench-registro: $(INSTALADO)
 # People arriving at three and ten times the hash rate through the whole registration, with
 # the waiting room and without it (docs/performance.md).
 bench-oleada: $(INSTALADO)
+	@scripts/instalar-paquetes-sistema.sh wrk
 	$(CON_BD) $(PY) bench/oleada.py
 
 lint: $(INSTALADO)

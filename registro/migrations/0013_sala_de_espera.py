@@ -13,12 +13,14 @@ BORRAR_SECUENCIA = "DROP SEQUENCE registro_turno_seq"
 # admission number on by the rate times the seconds since the last call, never past the last
 # turn handed out plus a burst (none in mode "siempre": everyone then waits a moment). The
 # mode and fixed rate in the row, when set, override the server's (p_modo, p_tasa).
+# sin_medida: the rate is to be measured and no machine has measured a hash yet.
 AVANZAR = """
 CREATE FUNCTION registro_sala_avanzar(
   p_servidor varchar, p_nucleos int, p_hashes int, p_cpu double precision,
   p_modo varchar, p_tasa double precision, p_fraccion double precision,
   p_rafaga double precision)
-RETURNS TABLE (modo varchar, admitidos double precision, emitidos bigint, tasa double precision)
+RETURNS TABLE (modo varchar, admitidos double precision, emitidos bigint, tasa double precision,
+               sin_medida boolean)
 LANGUAGE plpgsql VOLATILE AS $$
 #variable_conflict use_column
 DECLARE
@@ -41,7 +43,8 @@ BEGIN
   VALUES (1, '', ultimo, 0, now() - interval '1 hour') ON CONFLICT (id) DO NOTHING;  -- idle
   RETURN QUERY
   WITH t AS (SELECT coalesce(nullif(s.modo, ''), p_modo)::varchar AS modo,
-                    coalesce(s.tasa_fija, p_tasa, medida, 0) AS tasa
+                    coalesce(s.tasa_fija, p_tasa, medida, 0) AS tasa,
+                    coalesce(s.tasa_fija, p_tasa, medida) IS NULL AS sin_medida
                FROM registro_saladeespera s WHERE s.id = 1)
   UPDATE registro_saladeespera AS s SET
      tasa = t.tasa,
@@ -58,7 +61,7 @@ BEGIN
                         THEN s.actualizado ELSE greatest(s.actualizado, now()) END
     FROM t
    WHERE s.id = 1
-  RETURNING t.modo, s.admitidos, ultimo, s.tasa;
+  RETURNING t.modo, s.admitidos, ultimo, s.tasa, t.sin_medida;
 END
 $$
 """

@@ -100,9 +100,10 @@ def _avanzar() -> Sala:
     elif _cpu_por_hash_conocido is not None:
         # What this process measured before: the machine's row may have been dropped.
         cuantos, cpu = 1, _cpu_por_hash_conocido
-    fila = _llamar(cuantos, cpu)
-    if fila[3] == 0 and fila[0] != APAGADA and _cpu_por_hash_conocido is None:
-        # Nobody has measured a hash yet (a new deployment): measure one, once per process.
+    *fila, sin_medida = _llamar(cuantos, cpu)
+    if sin_medida and _cpu_por_hash_conocido is None and fila[0] != APAGADA:
+        # The rate is measured and no machine has hashed yet (a new deployment): measure
+        # one hash, once per process.
         make_password(secrets.token_urlsafe(16))
         return _avanzar()
     return Sala(*fila, leida=time.monotonic())
