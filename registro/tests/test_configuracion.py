@@ -70,6 +70,34 @@ def test_los_limites_de_busqueda_se_leen_del_entorno():
         assert "LIMITE_BUSQUEDAS_POR_CURP:" in resultado.stderr, malo
 
 
+def test_la_sala_de_espera_y_los_hashes_se_leen_del_entorno():
+    leer = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SALA_DE_ESPERA, s.SALA_DE_ESPERA_TASA, s.SALA_DE_ESPERA_ADMISION, "
+        "s.HASHES_SIMULTANEOS, s.HASH_ESPERA_MAXIMA)"
+    )
+    resultado = arrancar(
+        leer,
+        DEBUG="1",
+        SALA_DE_ESPERA="siempre",
+        SALA_DE_ESPERA_TASA="12.5",
+        SALA_DE_ESPERA_ADMISION="15",
+        HASHES_SIMULTANEOS="3",
+        HASH_ESPERA_MAXIMA="1.5",
+    )
+    assert resultado.returncode == 0, resultado.stderr
+    assert resultado.stdout.split() == ["siempre", "12.5", "15", "3", "1.5"]
+    for variable, malo in [
+        ("SALA_DE_ESPERA", "a veces"),
+        ("SALA_DE_ESPERA_FRACCION", "1.5"),
+        ("SALA_DE_ESPERA_ADMISION", "0"),
+        ("HASHES_SIMULTANEOS", "0"),
+    ]:
+        resultado = arrancar(DEBUG="1", **{variable: malo})
+        assert resultado.returncode != 0
+        assert f"{variable}" in resultado.stderr and "ImproperlyConfigured" in resultado.stderr
+
+
 def test_la_base_de_datos_es_postgresql_con_conexiones_persistentes():
     base = settings.DATABASES["default"]
     assert connections["default"].vendor == "postgresql"
