@@ -1,7 +1,10 @@
-"""What the benchmarks share: a database of their own, new for each run; reading a form."""
+"""What the benchmarks share: a database of their own, new for each run; production
+settings for their servers; reading a form."""
 
 import os
 import re
+import secrets
+from pathlib import Path
 
 import dj_database_url
 import psycopg2
@@ -25,3 +28,19 @@ def base_de_datos_propia(sufijo: str) -> str:
 def ficha_csrf(html: str) -> str:
     """The CSRF token a page's form carries."""
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def entorno_de_produccion(carpeta: Path, base_de_datos: str) -> dict:
+    """Production settings for a server of a benchmark: its own database and secret, plain
+    HTTP on loopback, one trusted proxy (each simulated person sends an address of its own),
+    e-mail into files under ``carpeta``."""
+    return {
+        **os.environ,
+        "DATABASE_URL": base_de_datos,
+        "DEBUG": "0",
+        "SIN_HTTPS": "1",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "PROXIES_DE_CONFIANZA": "1",
+        "EMAIL_URL": f"file://{carpeta}/correo",
+    }

@@ -25,7 +25,6 @@ import os
 import random
 import re
 import resource
-import secrets
 import shlex
 import shutil
 import subprocess
@@ -47,7 +46,7 @@ sys.path.insert(0, str(BASE))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oficina_virtual.settings")
 
 from bench import servicio  # noqa: E402
-from bench.comun import base_de_datos_propia, ficha_csrf  # noqa: E402
+from bench.comun import base_de_datos_propia, entorno_de_produccion, ficha_csrf  # noqa: E402
 
 DURACION_OLEADA = float(os.environ.get("DURACION_OLEADA", "40"))
 # After the arrivals stop, the people in line and in the form are waited for this long at
@@ -673,14 +672,7 @@ def entorno_de_oleada(carpeta: Path, base_de_datos: str) -> dict:
     """Production settings, and hashing slots of this server's own (no other process of the
     machine, a test run, takes them)."""
     return {
-        **os.environ,
-        "DATABASE_URL": base_de_datos,
-        "DEBUG": "0",
-        "SIN_HTTPS": "1",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "PROXIES_DE_CONFIANZA": "1",
-        "EMAIL_URL": f"file://{carpeta}/correo",
+        **entorno_de_produccion(carpeta, base_de_datos),
         "HASHES_CARPETA": str(carpeta / "hashes"),
     }
 

@@ -32,7 +32,7 @@ BASE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oficina_virtual.settings")
 
-from bench.comun import base_de_datos_propia, ficha_csrf  # noqa: E402
+from bench.comun import base_de_datos_propia, entorno_de_produccion, ficha_csrf  # noqa: E402
 
 DURACION = int(os.environ.get("DURACION", "10"))
 # The rows bound by the password hasher run longer, in rounds: at about ten per second, ten
@@ -451,14 +451,7 @@ def csrf(url: str) -> tuple[str, str]:
 def entorno_de_bench(carpeta: Path) -> dict:
     """Production settings over a database of the benchmark's own."""
     return {
-        **os.environ,
-        "DATABASE_URL": base_de_datos_propia("servicio"),
-        "DEBUG": "0",
-        "SIN_HTTPS": "1",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "PROXIES_DE_CONFIANZA": "1",
-        "EMAIL_URL": f"file://{carpeta}/correo",
+        **entorno_de_produccion(carpeta, base_de_datos_propia("servicio")),
         # What one server does when everyone who knocks is let in: wrk's closed loop would
         # otherwise meet the waiting room (make bench-oleada measures the room itself).
         "SALA_DE_ESPERA": "apagada",
