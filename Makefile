@@ -43,7 +43,7 @@ $(AXE): package.json package-lock.json
 	@touch $@
 
 test: $(INSTALADO) $(AXE)
-	@scripts/instalar-paquetes-sistema.sh chromium espeak-ng
+	@scripts/instalar-paquetes-sistema.sh chromium espeak-ng pgbouncer
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(CON_BD) $(PY) -m pytest

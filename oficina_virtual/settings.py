@@ -64,6 +64,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PGBOUNCER=1 behind PgBouncer in transaction mode (deploy/pgbouncer.ini): a transaction may go
+# to any server connection, so no cursor may outlive one (the admin's CSV export streams with
+# .iterator(), a server-side cursor otherwise).
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("PGBOUNCER", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [

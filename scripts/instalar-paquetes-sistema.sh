@@ -4,9 +4,11 @@
 #   espeak-ng  the captcha's audio version in Spanish
 #   npm        installs axe-core, the accessibility checker run in the browser tests
 #   wrk, nginx the load generator and the static-file limit of make bench
+#   pgbouncer  the connection pooler the tests run the app through (deploy/pgbouncer.ini)
 set -euo pipefail
+PATH="$PATH:/usr/sbin"  # where Debian puts nginx and pgbouncer
 declare -A paquetes=([chromium]="chromium fonts-dejavu-core" [espeak-ng]="espeak-ng" [npm]="npm"
-                     [wrk]="wrk" [nginx]="nginx-light")
+                     [wrk]="wrk" [nginx]="nginx-light" [pgbouncer]="pgbouncer")
 faltan=()
 for programa in "$@"; do
   command -v "$programa" >/dev/null || faltan+=(${paquetes[$programa]})
