@@ -91,8 +91,8 @@ def con_huecos(
     if not _nada_propio_fuera_de_los_huecos(request):
         return renderizar({nombre: valor() for nombre, valor in huecos.items()})
     if (html := _PAGINAS.get(_clave(request, variante))) is None:
-        html = renderizar({nombre: _MARCAS[nombre] for nombre in huecos})
-        html = _guardar(request, html, variante)
+        con_marcas = renderizar({nombre: _MARCAS[nombre] for nombre in huecos})
+        html = _guardar(request, con_marcas, variante)
     return _responder(request, html, {_MARCAS[nombre]: valor for nombre, valor in huecos.items()})
 
 

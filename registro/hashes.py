@@ -98,13 +98,18 @@ class Argon2Limitado(Argon2PasswordHasher):
             return super().verify(password, encoded)
 
 
-def ocupado(request, error: ServidorOcupado) -> HttpResponse:
-    """The "try again in N seconds" page: 503 with Retry-After, as a browser and a balancer
-    understand it."""
+def reintentar_despues(respuesta: HttpResponse, error: ServidorOcupado) -> HttpResponse:
+    """``respuesta`` as "try again in N seconds": 503 with Retry-After, as a browser and a
+    balancer understand it; counted in the metrics."""
     metricas.HASH_OCUPADO.inc()
-    respuesta = render(request, "ocupado.html", {"segundos": error.espera}, status=503)
+    respuesta.status_code = 503
     respuesta["Retry-After"] = str(error.espera)
     return respuesta
+
+
+def ocupado(request, error: ServidorOcupado) -> HttpResponse:
+    """The "try again in N seconds" page."""
+    return reintentar_despues(render(request, "ocupado.html", {"segundos": error.espera}), error)
 
 
 class ServidorOcupadoMiddleware:

@@ -15,7 +15,7 @@ from .captcha.reto import nuevo_reto
 from .cuentas import enlaces
 from .cuentas.flows import RegistroDuplicado, enviar_confirmacion
 from .forms import BusquedaCurpForm, RegistroUsuarioForm
-from .hashes import ServidorOcupado
+from .hashes import ServidorOcupado, reintentar_despues
 from .limites import limitar_busquedas
 from .mensajes import BUSQUE_PRIMERO, SERVIDOR_OCUPADO
 from .models import Derechohabiente
@@ -127,10 +127,7 @@ class CrearUsuarioView(FormView):
         except ServidorOcupado as ocupado:
             # Every hashing slot was busy: the form again, as typed (never the passwords).
             form.add_error(None, SERVIDOR_OCUPADO % {"segundos": ocupado.espera})
-            respuesta = self.form_invalid(form)
-            respuesta.status_code = 503
-            respuesta["Retry-After"] = str(ocupado.espera)
-            return respuesta
+            return reintentar_despues(self.form_invalid(form), ocupado)
         metricas.CUENTAS_CREADAS.inc()
         del self.request.session[CURP_ENCONTRADA]
         self.request.session[USUARIO_CREADO] = [usuario.username, usuario.email]

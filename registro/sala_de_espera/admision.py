@@ -97,15 +97,14 @@ def _avanzar() -> Sala:
     cuantos, cpu = hashes.tomar_medidas()
     if cuantos:
         _cpu_por_hash_conocido = cpu / cuantos
-    elif _cpu_por_hash_conocido is not None:
-        # What this process measured before: the machine's row may have been dropped.
-        cuantos, cpu = 1, _cpu_por_hash_conocido
     *fila, sin_medida = _llamar(cuantos, cpu)
-    if sin_medida and _cpu_por_hash_conocido is None and fila[0] != APAGADA:
-        # The rate is measured and no machine has hashed yet (a new deployment): measure
-        # one hash, once per process.
-        make_password(secrets.token_urlsafe(16))
-        return _avanzar()
+    if sin_medida and fila[0] != APAGADA:
+        # The rate is to be measured and no machine's measure is known (a new deployment, or
+        # the rows purged): report what this process measured before, or measure one hash.
+        if _cpu_por_hash_conocido is None:
+            make_password(secrets.token_urlsafe(16))
+            return _avanzar()
+        *fila, _ = _llamar(1, _cpu_por_hash_conocido)
     return Sala(*fila, leida=time.monotonic())
 
 

@@ -68,10 +68,9 @@ def _con_pase(request, sala, vista, *args, **kwargs):
     if not sala.con_fila:
         return vista(request, *args, **kwargs)
     pase = turnos.pase(request)
-    if pase is not None and (
-        request.session.get(TURNO_RECLAMADO) == pase or admision.reclamar(pase)
-    ):
-        if request.session.get(TURNO_RECLAMADO) != pase:
+    reclamado = request.session.get(TURNO_RECLAMADO)
+    if pase is not None and (reclamado == pase or admision.reclamar(pase)):
+        if reclamado != pase:
             request.session[TURNO_RECLAMADO] = pase
         return vista(request, *args, **kwargs)
     metricas.SALA_DE_ESPERA.labels("sin_pase").inc()
