@@ -55,6 +55,12 @@ HASH_OCUPADO = Counter(
     "oficina_virtual_hash_ocupado",
     "Contraseñas que no se calcularon por no haber lugar a tiempo (respondidas con 503).",
 )
+LECTURAS_DEL_PADRON = Counter(
+    "oficina_virtual_lecturas_del_padron",
+    "Búsquedas del paso 1 en el registro, por base de datos: replica o primario (sin réplica "
+    "configurada, o caída, o atrasada).",
+    ["base"],
+)
 ERRORES_DE_BASE_DE_DATOS = Counter(
     "oficina_virtual_errores_base_de_datos",
     "Peticiones que no pudieron hablar con PostgreSQL (respondidas con 503).",

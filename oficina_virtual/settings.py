@@ -68,6 +68,22 @@ DATABASES = {
 # to any server connection, so no cursor may outlive one (the admin's CSV export streams with
 # .iterator(), a server-side cursor otherwise).
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("PGBOUNCER", False)
+# REPLICA_URL: a streaming replica of the primary for step 1's look-ups and the admin's
+# registry screens (oficina_virtual/replica.py), while it answers and is at most
+# REPLICA_RETRASO_MAXIMO seconds behind; checked at most every REPLICA_REVISAR_CADA seconds.
+if os.environ.get("REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["REPLICA_URL"],
+        engine="oficina_virtual.postgresql",
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "600")),
+        conn_health_checks=True,
+    )
+    # A replica that does not answer is left for the primary within 2 s, not the system's 2 min.
+    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 2}
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["oficina_virtual.replica.LecturasDelPadron"]
+REPLICA_RETRASO_MAXIMO = float(os.environ.get("REPLICA_RETRASO_MAXIMO", "5"))
+REPLICA_REVISAR_CADA = float(os.environ.get("REPLICA_REVISAR_CADA", "1"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [

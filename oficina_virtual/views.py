@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from . import metricas
+from . import metricas, replica
 
 _ERRORES_DE_CONEXION = (OperationalError, InterfaceError)
 
@@ -45,9 +45,10 @@ def vivo(request):
 @never_cache
 def lista(request):
     """Readiness, for a load balancer: 503 while the database does not answer. The mail queue
-    is reported beside it, "degradado" past SALUD_CORREO_ATRASO_MAXIMO seconds, but never
-    makes it 503: every server shares the queue, and taking them all out of the balancer for
-    it would turn late e-mail into a site that does not answer."""
+    is reported beside it, "degradado" past SALUD_CORREO_ATRASO_MAXIMO seconds, and so is the
+    replica (oficina_virtual/replica.py), but neither makes it 503: every server shares them,
+    and taking all servers out of the balancer would turn late e-mail into a site that does
+    not answer (and look-ups use the primary while the replica is away)."""
     try:
         with connection.cursor() as cursor:
             cursor.execute(_COLA_DE_CORREO)
@@ -58,17 +59,18 @@ def lista(request):
             {"estado": "sin base de datos", "base_de_datos": "sin respuesta"}, status=503
         )
     atrasado = espera is not None and espera > settings.SALUD_CORREO_ATRASO_MAXIMO
-    return JsonResponse(
-        {
-            "estado": "degradado" if atrasado else "lista",
-            "base_de_datos": "ok",
-            "correo": {
-                "en_cola": en_cola,
-                "espera_mas_larga_s": round(espera or 0),
-                "atrasado": atrasado,
-            },
-        }
-    )
+    respuesta = {
+        "estado": "degradado" if atrasado else "lista",
+        "base_de_datos": "ok",
+        "correo": {
+            "en_cola": en_cola,
+            "espera_mas_larga_s": round(espera or 0),
+            "atrasado": atrasado,
+        },
+    }
+    if replica.configurada():  # reported only: without it the look-ups use the primary
+        respuesta["replica"] = replica.estado()
+    return JsonResponse(respuesta)
 
 
 def error_del_servidor(request):

@@ -10,6 +10,8 @@ Step 2's form ("Crear usuario") differs between people only in a few values — 
 name, the captcha key, the CSRF token — and rendering it was a fifth of what a registration
 costs besides its hash: ``con_huecos`` keeps it with a marker in each of those holes.
 Only rendered HTML is kept, never state: every process and server computes the same copy.
+A page with no CSRF token is also marked for a shared cache in front (EN_LA_CACHE seconds):
+it is the same bytes for every visitor with no session.
 """
 
 import collections
@@ -27,12 +29,15 @@ from django.middleware.csrf import get_token
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.autoreload import file_changed
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.html import conditional_escape
 from django.utils.translation import get_language
 
 _PAGINAS: dict[tuple, str] = {}
 _MAXIMO = 256  # paths × languages × days: a handful in practice
+# Seconds a shared cache in front (nginx, deploy/nginx.conf) may serve such a page without
+# asking again; browsers always ask (max-age=0): the same URL shows a signed-in person "Salir".
+EN_LA_CACHE = 30
 _MARCA_CSRF = f"csrf-{secrets.token_hex(16)}"
 # One marker per hole, 40 hex digits: a captcha key's shape, so URLs made of it resolve.
 _MARCAS: dict[str, str] = collections.defaultdict(lambda: secrets.token_hex(20))
@@ -70,7 +75,10 @@ def en_memoria(vista):
             if not isinstance(respuesta, TemplateResponse) or respuesta.status_code != 200:
                 return respuesta
             html = _guardar(request, respuesta)
-        return _responder(request, html, {})
+        pagina = _responder(request, html, {})
+        if _MARCA_CSRF not in html:  # the same bytes for every visitor with no session
+            patch_cache_control(pagina, public=True, max_age=0, s_maxage=EN_LA_CACHE)
+        return pagina
 
     return servir
 

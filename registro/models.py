@@ -4,12 +4,14 @@ import unicodedata
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, models
 from django.db.models import Q, Value
 from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from oficina_virtual import replica
 
 from .mensajes import CORREO_DUPLICADO, USUARIO_DUPLICADO
 from .padron import curp
@@ -41,9 +43,13 @@ class DerechohabienteManager(models.Manager):
     def situacion_para_registro(self, clave: str) -> tuple[bool, bool] | None:
         """(vigente, has a current account) of the derechohabiente with this CURP, or None.
         An account from the previous Oficina Virtual is not current: it is replaced."""
-        with connection.cursor() as cursor:
-            cursor.execute(self._SITUACION, [clave])
-            return cursor.fetchone()
+
+        def situacion(conexion):
+            with conexion.cursor() as cursor:
+                cursor.execute(self._SITUACION, [clave])
+                return cursor.fetchone()
+
+        return replica.leer(situacion)
 
     # Step 2's look-up, on its page and on "Crear usuario", written out for the same reason
     # (the ORM's join took 0.6 ms, this 0.2). The account's id comes along: most have none,
@@ -56,8 +62,10 @@ class DerechohabienteManager(models.Manager):
     """
 
     def con_su_cuenta(self, clave: str) -> "Derechohabiente | None":
-        """The derechohabiente with this CURP, its ``usuario`` (if any) already loaded."""
-        encontrado = next(iter(self.raw(self._CON_CUENTA, [clave])), None)
+        """The derechohabiente with this CURP, its ``usuario`` (if any) already loaded. Always
+        on the primary: step 2 must see an account made a moment ago."""
+        en_el_primario = self.db_manager(DEFAULT_DB_ALIAS)
+        encontrado = next(iter(en_el_primario.raw(self._CON_CUENTA, [clave])), None)
         if encontrado is not None:
             cuenta = Usuario.objects.get(pk=encontrado.cuenta_id) if encontrado.cuenta_id else None
             Derechohabiente.usuario.related.set_cached_value(encontrado, cuenta)
