@@ -227,7 +227,7 @@ class Escala:
         comando = [str(PG_BIN / programa), *map(str, argumentos)]
         if USUARIO_PG:
             _asegurar_usuario(USUARIO_PG)
-            comando = ["runuser", "-u", USUARIO_PG, "--", *comando]
+            comando = [_programa("runuser"), "-u", USUARIO_PG, "--", *comando]
         hecho = subprocess.run(comando, capture_output=True, text=True, timeout=120)
         if hecho.returncode:
             raise RuntimeError(f"{programa}: {hecho.stderr or hecho.stdout}")
@@ -282,19 +282,23 @@ class Escala:
             self._pg(
                 "createdb", "-h", HOST, "-p", self.puerto_de(nodo), "-U", "postgres", BASE_DE_DATOS
             )
+        self.manage_en_el_primario("migrate", "--noinput", "-v0")
+        self.manage_en_el_primario("cargar_demo")
+
+    def manage_en_el_primario(self, *argumentos: str) -> None:
+        """A manage.py command straight on the primary (not through PgBouncer), quietly."""
         entorno = {
             **self.entorno(),
             "DATABASE_URL": self.url_de_base("primario"),
             "REPLICA_URL": "",
         }
-        for comando in (["migrate", "--noinput", "-v0"], ["cargar_demo"]):
-            subprocess.run(
-                [sys.executable, "manage.py", *comando],
-                cwd=PROYECTO,
-                env=entorno,
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
+        subprocess.run(
+            [sys.executable, "manage.py", *argumentos],
+            cwd=PROYECTO,
+            env=entorno,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
 
     def _iniciar_replica(self, nodo: str) -> None:
         datos = self._carpeta_de_pg(nodo)
@@ -349,7 +353,7 @@ class Escala:
                 "REGISTROS": self.registros,
             },
         )
-        comando = [shutil.which("pgbouncer", path=_CON_SBIN) or "pgbouncer", archivo]
+        comando = [_programa("pgbouncer"), archivo]
         if USUARIO_PG:
             comando[1:1] = ["-u", USUARIO_PG]
             self.registro_de(nodo).touch()
@@ -384,9 +388,7 @@ class Escala:
                 "SERVIDORES": servidores,
             },
         )
-        self._lanzar(
-            nodo, [shutil.which("haproxy", path=_CON_SBIN) or "haproxy", "-db", "-f", archivo]
-        )
+        self._lanzar(nodo, [_programa("haproxy"), "-db", "-f", archivo])
         _esperar_url(self.url(nodo) + "/salud/lista/", self.registro_de(nodo))
 
     def _iniciar_nginx(self, nodo: str) -> None:
@@ -411,7 +413,7 @@ class Escala:
                 "ESTATICOS": PROYECTO / "staticfiles",
             },
         )
-        nginx = shutil.which("nginx", path=_CON_SBIN) or "nginx"
+        nginx = _programa("nginx")
         self._lanzar(
             nodo,
             [
@@ -429,14 +431,16 @@ class Escala:
         _esperar_url(self.url(nodo) + "/", self.registro_de(nodo))
 
 
-_CON_SBIN = os.environ.get("PATH", "") + ":/usr/sbin:/sbin"
+def _programa(nombre: str) -> str:
+    """Its path; Debian puts these in /usr/sbin, which a user's PATH may lack."""
+    return shutil.which(nombre, path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin") or nombre
 
 
 def _asegurar_usuario(usuario: str) -> None:
     try:
         pwd.getpwnam(usuario)
     except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", usuario], check=True)
+        subprocess.run([_programa("useradd"), "--system", "--no-create-home", usuario], check=True)
 
 
 def _esperar_puerto(puerto: int, registro: Path, segundos: float = 30) -> None:
@@ -486,7 +490,7 @@ def main(argumentos: list[str] | None = None) -> None:
         return
     getattr(escala, leidos.orden)(leidos.nodos or None)
     if leidos.orden == "iniciar" and not leidos.nodos:
-        print(f"\nEn marcha: {escala.url()}/  (estado: python deploy/escala.py estado)")
+        print(f"\nEn marcha: {escala.url()}/ (cada nodo: .venv/bin/python deploy/escala.py estado)")
 
 
 if __name__ == "__main__":
