@@ -14,7 +14,7 @@ CON_FONDO := scripts/con-procesos-de-fondo.sh
 
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: run serve test lint format mensajes bench bench-trabajadores bench-registro bench-oleada db-stop db-reset
+.PHONY: run serve test lint format mensajes bench bench-trabajadores bench-registro bench-oleada bench-escala serve-escala escala-stop db-stop db-reset
 
 $(INSTALADO): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,13 +37,23 @@ serve: $(INSTALADO)
 	  $(CON_BD) $(PY) manage.py collectstatic --noinput -v0 && \
 	  $(CON_BD) $(CON_FONDO) $(VENV)/bin/gunicorn -c gunicorn.conf.py
 
+# The national topology on this machine, in the background: nginx, HAProxy, two app servers,
+# PgBouncer, a primary and its streaming replica, the e-mail sender and the maintenance loop
+# (deploy/escala.py; README, "The national topology on one machine").
+serve-escala: $(INSTALADO)
+	@scripts/instalar-paquetes-sistema.sh nginx haproxy pgbouncer
+	$(PY) deploy/escala.py iniciar
+
+escala-stop: $(INSTALADO)
+	$(PY) deploy/escala.py detener
+
 $(AXE): package.json package-lock.json
 	@scripts/instalar-paquetes-sistema.sh npm
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 test: $(INSTALADO) $(AXE)
-	@scripts/instalar-paquetes-sistema.sh chromium espeak-ng pgbouncer
+	@scripts/instalar-paquetes-sistema.sh chromium espeak-ng pgbouncer haproxy nginx
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(CON_BD) $(PY) -m pytest
@@ -67,6 +77,13 @@ bench-registro: $(INSTALADO)
 bench-oleada: $(INSTALADO)
 	@scripts/instalar-paquetes-sistema.sh wrk
 	$(CON_BD) $(PY) bench/oleada.py
+
+# The national topology on this machine (deploy/escala.py, a folder and ports of its own):
+# nginx's cache beside its static files, one and two app servers behind HAProxy, step 1's
+# look-up on the primary and on the replica.
+bench-escala: $(INSTALADO)
+	@scripts/instalar-paquetes-sistema.sh wrk nginx haproxy pgbouncer
+	$(PY) bench/escala.py
 
 lint: $(INSTALADO)
 	$(VENV)/bin/ruff check .

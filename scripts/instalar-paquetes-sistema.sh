@@ -3,12 +3,14 @@
 #   chromium   the browser the tests drive (Playwright never downloads one)
 #   espeak-ng  the captcha's audio version in Spanish
 #   npm        installs axe-core, the accessibility checker run in the browser tests
-#   wrk, nginx the load generator and the static-file limit of make bench
-#   pgbouncer  the connection pooler the tests run the app through (deploy/pgbouncer.ini)
+#   wrk        the load generator of make bench
+#   nginx, haproxy, pgbouncer   the front cache, the load balancer and the connection pooler
+#              of the topology (deploy/) the tests and make serve-escala run
 set -euo pipefail
-PATH="$PATH:/usr/sbin"  # where Debian puts nginx and pgbouncer
+PATH="$PATH:/usr/sbin"  # where Debian puts nginx, haproxy and pgbouncer
 declare -A paquetes=([chromium]="chromium fonts-dejavu-core" [espeak-ng]="espeak-ng" [npm]="npm"
-                     [wrk]="wrk" [nginx]="nginx-light" [pgbouncer]="pgbouncer")
+                     [wrk]="wrk" [nginx]="nginx-light" [pgbouncer]="pgbouncer"
+                     [haproxy]="haproxy")
 faltan=()
 for programa in "$@"; do
   command -v "$programa" >/dev/null || faltan+=(${paquetes[$programa]})
