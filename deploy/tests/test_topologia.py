@@ -98,6 +98,16 @@ class Topologia:
                 cuentas[base] += float(valor)
         return cuentas
 
+    def lecturas_de_la_tabla_del_registro(self, nodo: str) -> int:
+        """Scans of the derechohabientes' table that ``nodo`` itself ran (each server keeps its
+        own statistics; a replica's are not the primary's)."""
+        ((lecturas,),) = self.consultar(
+            nodo,
+            "SELECT coalesce(seq_scan, 0) + coalesce(idx_scan, 0) FROM pg_stat_user_tables"
+            " WHERE relname = 'registro_derechohabiente'",
+        )
+        return lecturas
+
     def servidores_en_haproxy(self) -> dict[str, str]:
         """Each app server's state in the balancer's pool of ready servers: UP, DOWN..."""
         texto = leer(self.escala.url("estadisticas") + "/;csv")[1].lstrip("# ")
@@ -204,6 +214,31 @@ def nodos_en_marcha(topologia):
     yield topologia
     topologia.orden("iniciar")
     hasta_que(lambda: set(topologia.servidores_en_haproxy().values()) == {"UP"}, 20)
+
+
+def test_el_personal_busca_en_el_registro_sobre_la_replica(topologia):
+    """The admin's registry list and its search by name: read on the replica (its own count
+    of scans of the registry table grows; the primary's is another server's). First in this
+    file: no look-up before it has read the replica, whose counts could arrive late."""
+    topologia.escala.manage_en_el_primario(
+        "shell",
+        "-c",
+        "from registro.models import Usuario; Usuario.objects.create_superuser("
+        f"'jefa.escala', 'jefa.escala@issste.example', '{CONTRASENA}')",
+    )
+    persona = Persona()
+    entrar = topologia.sitio + "/admin/login/?next=/admin/"
+    _, pagina, _ = persona.pedir(entrar)
+    datos = {"csrfmiddlewaretoken": ficha_csrf(pagina), "username": "jefa.escala"}
+    estado, _, destino = persona.pedir(entrar, {**datos, "password": CONTRASENA, "next": "/admin/"})
+    assert (estado, destino) == (302, "/admin/")
+    antes = topologia.lecturas_de_la_tabla_del_registro("replica")
+
+    estado, html, _ = persona.pedir(topologia.sitio + "/admin/registro/derechohabiente/?q=SUPUESTO")
+
+    assert estado == 200 and "SUSJ530820HCLPPN22" in html
+    # A server's activity counts reach its statistics within a few seconds.
+    hasta_que(lambda: topologia.lecturas_de_la_tabla_del_registro("replica") > antes, 20, 0.5)
 
 
 def test_paginas_iguales_para_todos_desde_la_cache_de_nginx(topologia):
