@@ -123,7 +123,7 @@ class Escala:
             clave.write_text(secrets.token_urlsafe(50))
             clave.chmod(0o600)
         entorno = {
-            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+            **{k: v for k, v in os.environ.items() if k not in _DE_CADA_PROCESO},
             "DEBUG": "0",
             "SIN_HTTPS": "1",
             "SECRET_KEY": clave.read_text(),
@@ -134,11 +134,11 @@ class Escala:
             "PROXIES_DE_CONFIANZA": "2",  # nginx and HAProxy
             "EMAIL_URL": f"file://{self.carpeta / 'correo'}",
             "METRICAS_REDES": "127.0.0.0/8",
-            "SERVIDOR": nodo or "escala",
         }
         if nodo.startswith("app"):
             entorno |= {"HOST": HOST, "PORT": str(self.puerto_de(nodo))}
             entorno["WEB_CONCURRENCY"] = str(self.trabajadores)
+            entorno["PROMETHEUS_MULTIPROC_DIR"] = str(self.carpeta / "metricas" / nodo)
         return entorno
 
     # --- starting and stopping -----------------------------------------------------------
@@ -429,6 +429,12 @@ class Escala:
             ],
         )
         _esperar_url(self.url(nodo) + "/", self.registro_de(nodo))
+
+
+# What each process sets for itself, never inherited from the shell that starts them. SERVIDOR
+# is left to its default, the machine's name: the app servers of one machine share its cores
+# and its hash slots, and the waiting room counts the machine once.
+_DE_CADA_PROCESO = {"DJANGO_ALLOW_ASYNC_UNSAFE", "PROMETHEUS_MULTIPROC_DIR", "SERVIDOR", "PORT"}
 
 
 def _programa(nombre: str) -> str:
