@@ -153,6 +153,12 @@ LOGIN_REDIRECT_URL = "cuentas:mi_oficina"
 LOGOUT_REDIRECT_URL = "portal:oficina"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # the same 24 hours as the confirmation links
 
+# The second factor (registro/cuentas/segundo_factor/): "apagado" (not offered), "opcional"
+# (each person chooses) or "obligatorio" (everyone sets it up at their next login).
+SEGUNDO_FACTOR = os.environ.get("SEGUNDO_FACTOR") or "opcional"
+if SEGUNDO_FACTOR not in {"apagado", "opcional", "obligatorio"}:
+    raise ImproperlyConfigured("SEGUNDO_FACTOR: apagado, opcional or obligatorio.")
+
 # Argon2 first: new passwords are hashed with it; the others still verify old hashes.
 PASSWORD_HASHERS = [
     "registro.hashes.Argon2Limitado",  # Django's Argon2, at most one hash per core at once

@@ -406,3 +406,39 @@ class TurnoUsado(models.Model):
 
     def __str__(self) -> str:
         return str(self.turno)
+
+
+class AppAutenticadora(models.Model):
+    """A person's second factor: an authenticator app (TOTP, RFC 6238) sharing this secret.
+    registro/cuentas/segundo_factor/flows.py uses it."""
+
+    usuario = models.OneToOneField(
+        Usuario, on_delete=models.CASCADE, related_name="app_autenticadora"
+    )
+    secreto = models.CharField(max_length=32)  # base32, 160 bits
+    activada_en = models.DateTimeField(_("activada el"), default=timezone.now)
+    # The 30-second step of the last code accepted: a code seen once is never accepted again.
+    ultimo_paso = models.BigIntegerField(default=0)
+    # Wrong codes in a row, and the lock they bring (like a wrong password's).
+    fallos = models.PositiveSmallIntegerField(default=0)
+    bloqueada_hasta = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("app autenticadora")
+        verbose_name_plural = _("apps autenticadoras")
+
+    def __str__(self):
+        return _("App autenticadora de %(usuario)s") % {"usuario": self.usuario_id}
+
+
+class CodigoDeRecuperacion(models.Model):
+    """A single-use code that stands in for the authenticator app, shown once; only its keyed
+    hash is kept."""
+
+    usuario = models.ForeignKey(
+        Usuario, on_delete=models.CASCADE, related_name="codigos_de_recuperacion"
+    )
+    huella = models.CharField(max_length=64, unique=True)
+
+    def __str__(self):
+        return _("Código de recuperación de %(usuario)s") % {"usuario": self.usuario_id}

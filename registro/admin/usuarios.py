@@ -1,12 +1,16 @@
 """Staff's screen of the Oficina Virtual accounts: find, activate or deactivate, resend the
-confirmation; staff accounts are for superusers alone."""
+confirmation, see whether the second factor is on and remove it after an identity check at a
+counter; staff accounts are for superusers alone."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import Exists, OuterRef
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from ..cuentas import enlaces, flows
-from ..models import Usuario
+from ..cuentas.segundo_factor import flows as segundo_factor
+from ..models import AppAutenticadora, Usuario
 from .busqueda import buscar_cuentas
 from .paginacion import PaginadorEstimado
 
@@ -14,6 +18,11 @@ from .paginacion import PaginadorEstimado
 def sin_cuentas_de_personal_ajenas(request, obj) -> bool:
     """Only superusers touch staff accounts (their passwords, rights and groups)."""
     return obj is None or request.user.is_superuser or not (obj.is_staff or obj.is_superuser)
+
+
+QUITADA_EN_VENTANILLA = _(
+    "Verificación en dos pasos quitada tras comprobar la identidad en ventanilla."
+)
 
 
 @admin.register(Usuario)
@@ -25,6 +34,7 @@ class UsuarioAdmin(UserAdmin):
         "is_active",
         "correo_confirmado_en",
         "de_version_anterior",
+        "dos_pasos",
         "last_login",
         "date_joined",
     )
@@ -35,7 +45,7 @@ class UsuarioAdmin(UserAdmin):
         "is_staff",
         ("correo_confirmado_en", admin.EmptyFieldListFilter),
     )
-    actions = ["activar", "desactivar", "reenviar_confirmacion"]
+    actions = ["activar", "desactivar", "reenviar_confirmacion", "quitar_segundo_factor"]
     list_select_related = ("derechohabiente",)
     # Only makes the search box appear: get_search_results decides what is searched.
     search_fields = ("username", "email", "derechohabiente__curp")
@@ -56,11 +66,31 @@ class UsuarioAdmin(UserAdmin):
                     "correo_confirmado_en",
                     "correo_pendiente",
                     "de_version_anterior",
+                    "segundo_factor",
                 )
             },
         ),
     )
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined", "segundo_factor")
+
+    def get_queryset(self, request):
+        con_app = AppAutenticadora.objects.filter(usuario=OuterRef("pk"))
+        return super().get_queryset(request).annotate(con_dos_pasos=Exists(con_app))
+
+    @admin.display(boolean=True, description=_("dos pasos"))
+    def dos_pasos(self, obj):
+        return obj.con_dos_pasos
+
+    @admin.display(description=_("verificación en dos pasos"))
+    def segundo_factor(self, obj):
+        """Whether it is on and how many recovery codes are left: never a secret or a code."""
+        app = AppAutenticadora.objects.filter(usuario=obj).first()
+        if app is None:
+            return _("Desactivada")
+        return _("Activa desde el %(fecha)s; códigos de recuperación sin usar: %(n)d") % {
+            "fecha": formats.date_format(app.activada_en, "DATE_FORMAT"),
+            "n": segundo_factor.codigos_restantes(obj),
+        }
 
     def get_search_results(self, request, queryset, search_term):
         return buscar_cuentas(queryset, search_term), False
@@ -100,6 +130,24 @@ class UsuarioAdmin(UserAdmin):
     @admin.action(description=_("Desactivar las cuentas seleccionadas"), permissions=["change"])
     def desactivar(self, request, queryset):
         self._cambiar_estado(request, queryset, False, str(_("Cuenta desactivada.")))
+
+    @admin.action(
+        description=_("Quitar la verificación en dos pasos (identidad comprobada en ventanilla)"),
+        permissions=["change"],
+    )
+    def quitar_segundo_factor(self, request, queryset):
+        """For a person who lost their phone and their codes, once a counter has checked who
+        they are: the factor and the codes go, the history says who did it and why."""
+        quitadas = 0
+        for cuenta in queryset.filter(con_dos_pasos=True):
+            if not sin_cuentas_de_personal_ajenas(request, cuenta):
+                continue
+            segundo_factor.quitar(cuenta)
+            self.log_change(request, cuenta, str(QUITADA_EN_VENTANILLA))
+            quitadas += 1
+        self.message_user(
+            request, _("Cuentas sin verificación en dos pasos ahora: %(n)d.") % {"n": quitadas}
+        )
 
     @admin.action(
         description=_("Enviar de nuevo el correo de confirmación"), permissions=["change"]

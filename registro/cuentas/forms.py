@@ -1,4 +1,5 @@
-"""The account's forms: log in, recover a password or user name, change password or e-mail."""
+"""The account's forms: log in (and its second step), recover a password or user name, change
+password or e-mail, confirm the password again."""
 
 from django import forms
 from django.contrib.auth.forms import (
@@ -71,14 +72,9 @@ class RecordarUsuarioForm(forms.Form):
     )
 
 
-class CambioCorreoForm(forms.Form):
-    """A new e-mail address, confirmed with the current password."""
+class ConfirmarContrasenaForm(forms.Form):
+    """The current password, asked again before something that weakens the account."""
 
-    email = forms.EmailField(
-        label=_("Correo electrónico nuevo"),
-        error_messages=CORREO,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
     password = CampoContrasena(
         label=_("Contraseña actual"),
         autocomplete="current-password",
@@ -89,6 +85,23 @@ class CambioCorreoForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.usuario = usuario
 
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.usuario.check_password(password):
+            raise ValidationError(_("La contraseña actual no es correcta."), code="incorrecta")
+        return password
+
+
+class CambioCorreoForm(ConfirmarContrasenaForm):
+    """A new e-mail address, confirmed with the current password."""
+
+    email = forms.EmailField(
+        label=_("Correo electrónico nuevo"),
+        error_messages=CORREO,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    field_order = ["email", "password"]
+
     def clean_email(self):
         email = self.cleaned_data["email"]
         if email.lower() == self.usuario.email.lower():
@@ -97,12 +110,6 @@ class CambioCorreoForm(forms.Form):
         if otras.filter(mismo_correo(email)).exists():
             raise ValidationError(CORREO_DUPLICADO, code="unique")
         return email
-
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        if not self.usuario.check_password(password):
-            raise ValidationError(_("La contraseña actual no es correcta."), code="incorrecta")
-        return password
 
 
 class NuevaContrasenaForm(SetPasswordForm):

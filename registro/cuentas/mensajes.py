@@ -24,3 +24,8 @@ ENLACE_INVALIDO = {
         "cortes ni espacios."
     ),
 }
+
+SEGUNDO_FACTOR_OBLIGATORIO = _(
+    "Para proteger su cuenta, la Oficina Virtual pide ahora la verificación en dos pasos. "
+    "Actívela para continuar; toma un par de minutos."
+)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import flows, views
 from .mensajes import CONTRASENA_RECUPERADA, RECUPERACION_ENVIADA, USUARIO_ENVIADO
+from .segundo_factor import views as segundo_factor
 
 app_name = "cuentas"
 
@@ -11,6 +12,36 @@ urlpatterns = [
     path("oficina-virtual/ingresar/", views.IngresarView.as_view(), name="ingresar"),
     path("oficina-virtual/salir/", LogoutView.as_view(), name="salir"),
     path("oficina-virtual/mi-oficina/", views.mi_oficina, name="mi_oficina"),
+    path(
+        "oficina-virtual/ingresar/codigo/",
+        segundo_factor.IngresarCodigoView.as_view(),
+        name="ingresar_codigo",
+    ),
+    path(
+        "oficina-virtual/mi-oficina/verificacion-en-dos-pasos/",
+        segundo_factor.segundo_factor,
+        name="segundo_factor",
+    ),
+    path(
+        "oficina-virtual/mi-oficina/verificacion-en-dos-pasos/activar/",
+        segundo_factor.ActivarSegundoFactorView.as_view(),
+        name="activar_segundo_factor",
+    ),
+    path(
+        "oficina-virtual/mi-oficina/verificacion-en-dos-pasos/codigos-nuevos/",
+        segundo_factor.CodigosNuevosView.as_view(),
+        name="codigos_nuevos",
+    ),
+    path(
+        "oficina-virtual/mi-oficina/verificacion-en-dos-pasos/cambiar-app/",
+        segundo_factor.CambiarAppView.as_view(),
+        name="cambiar_app",
+    ),
+    path(
+        "oficina-virtual/mi-oficina/verificacion-en-dos-pasos/quitar/",
+        segundo_factor.QuitarSegundoFactorView.as_view(),
+        name="quitar_segundo_factor",
+    ),
     path(
         "oficina-virtual/mi-oficina/contrasena/",
         views.CambiarContrasenaView.as_view(),

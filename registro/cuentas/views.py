@@ -25,7 +25,9 @@ from .forms import (
     RecordarUsuarioForm,
     RecuperarContrasenaForm,
 )
-from .mensajes import ENLACE_INVALIDO
+from .mensajes import ENLACE_INVALIDO, SEGUNDO_FACTOR_OBLIGATORIO
+from .segundo_factor import flows as segundo_factor
+from .segundo_factor import ingreso_pendiente
 
 # Session key: the account that just proved its password but has not confirmed its e-mail.
 REENVIAR_A = "cuenta_reenviar_confirmacion"
@@ -38,6 +40,19 @@ class IngresarView(auth_views.LoginView):
     template_name = "cuentas/ingresar.html"
     authentication_form = IngresoForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        """Signed in now, or after the second step: the code, or setting up the app where the
+        institution requires it."""
+        cuenta = form.get_user()
+        if segundo_factor.se_pide_al_ingresar(cuenta):
+            ingreso_pendiente.guardar(self.request, cuenta, self.get_success_url())
+            return redirect("cuentas:ingresar_codigo")
+        if segundo_factor.obligatorio() and not cuenta.is_staff:
+            ingreso_pendiente.guardar(self.request, cuenta, self.get_success_url())
+            messages.info(self.request, SEGUNDO_FACTOR_OBLIGATORIO)
+            return redirect("cuentas:activar_segundo_factor")
+        return super().form_valid(form)
 
     def form_invalid(self, form):
         sin_confirmar = getattr(form, "sin_confirmar", None)
@@ -93,6 +108,8 @@ def mi_oficina(request):
         "derechohabiente": derechohabiente,
         "curp_enmascarada": curp.enmascarar(derechohabiente.curp) if derechohabiente else "",
         "servicios": [s for s in menu.SERVICIOS_EN_LINEA if s[0] != menu.MI_OFICINA_VIRTUAL],
+        "segundo_factor": segundo_factor.ofrecido(),
+        "con_segundo_factor": segundo_factor.tiene(usuario),
     }
     return render(request, "cuentas/mi_oficina.html", contexto)
 

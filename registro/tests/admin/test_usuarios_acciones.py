@@ -56,3 +56,28 @@ def test_el_personal_ve_el_ultimo_ingreso(personal, confirmada):
     assert "column-last_login" in pagina
     confirmada.refresh_from_db()
     assert confirmada.last_login is not None
+
+
+def test_el_personal_ve_la_verificacion_en_dos_pasos_y_la_quita_tras_la_ventanilla(
+    personal, confirmada
+):
+    from registro.cuentas.segundo_factor import flows as segundo_factor
+    from registro.models import AppAutenticadora, CodigoDeRecuperacion
+
+    AppAutenticadora.objects.create(usuario=confirmada, secreto=segundo_factor.nuevo_secreto())
+    codigos = segundo_factor.codigos_nuevos(confirmada)
+    lista = personal.get(reverse("admin:registro_usuario_changelist")).content.decode()
+    assert "column-dos_pasos" in lista
+    ficha = personal.get(reverse("admin:registro_usuario_change", args=[confirmada.pk]))
+    ficha = ficha.content.decode()
+    assert "Activa desde el" in ficha and "códigos de recuperación sin usar: 10" in ficha
+    secreto = AppAutenticadora.objects.get().secreto
+    assert secreto not in ficha and not any(c.replace(" ", "") in ficha for c in codigos)
+
+    pagina = accion(personal, "quitar_segundo_factor", confirmada).content.decode()
+    assert "Cuentas sin verificación en dos pasos ahora: 1." in pagina
+    assert not AppAutenticadora.objects.exists() and not CodigoDeRecuperacion.objects.exists()
+    assert LogEntry.objects.get(object_id=str(confirmada.pk)).change_message == (
+        "Verificación en dos pasos quitada tras comprobar la identidad en ventanilla."
+    )
+    assert ingresar(Client(), "ana.ejemplo").url == reverse("cuentas:mi_oficina")

@@ -1,0 +1,158 @@
+"""The second factor: an authenticator app (TOTP, pyotp) and single-use recovery codes.
+
+SEGUNDO_FACTOR says what the institution asks: "apagado" (not offered, never asked),
+"opcional" (each person chooses; asked at login once set up) or "obligatorio" (everyone sets
+it up at their next login, and nobody can remove it). A code is 6 digits from the app, valid
+for its 30 seconds and the ones beside it, accepted once; or one of the 10 recovery codes,
+each usable once. Five wrong codes in a row lock the second step for 15 minutes, as five
+wrong passwords lock the first.
+"""
+
+import datetime
+import secrets
+import time
+
+import pyotp
+import segno
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from ...models import AppAutenticadora, CodigoDeRecuperacion, Usuario
+
+EMISOR = "ISSSTE Oficina Virtual"
+CODIGOS = 10
+FALLOS_MAXIMOS = 5
+BLOQUEO = datetime.timedelta(minutes=15)
+# Recovery codes: 10 characters a person can tell apart, shown as two groups of five.
+_ALFABETO = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+class Bloqueada(Exception):
+    """Too many wrong codes: the second step waits until ``hasta``."""
+
+    def __init__(self, hasta: datetime.datetime):
+        self.hasta = hasta
+
+
+def ofrecido() -> bool:
+    return settings.SEGUNDO_FACTOR != "apagado"
+
+
+def obligatorio() -> bool:
+    return settings.SEGUNDO_FACTOR == "obligatorio"
+
+
+def tiene(usuario: Usuario) -> bool:
+    return AppAutenticadora.objects.filter(usuario=usuario).exists()
+
+
+def se_pide_al_ingresar(usuario: Usuario) -> bool:
+    return ofrecido() and tiene(usuario)
+
+
+# Setting it up
+
+
+def nuevo_secreto() -> str:
+    return pyotp.random_base32()
+
+
+def qr(usuario: Usuario, secreto: str) -> str:
+    """The otpauth:// URI an app scans, as an SVG data: URI for an <img>."""
+    uri = pyotp.TOTP(secreto).provisioning_uri(name=usuario.username, issuer_name=EMISOR)
+    return segno.make(uri, error="m").svg_data_uri(scale=5, border=2)
+
+
+def en_grupos(texto: str, tamano: int = 4) -> str:
+    """ "ABCD EFGH …": easier to read aloud and to type."""
+    return " ".join(texto[i : i + tamano] for i in range(0, len(texto), tamano))
+
+
+def activar(usuario: Usuario, secreto: str, codigo: str) -> list[str] | None:
+    """The app's first code proves it was set up right: the factor is kept and the recovery
+    codes returned (shown once). None when the code is wrong."""
+    paso = _paso_valido(secreto, codigo, despues_de=0)
+    if paso is None:
+        return None
+    with transaction.atomic():
+        AppAutenticadora.objects.update_or_create(
+            usuario=usuario,
+            defaults={
+                "secreto": secreto,
+                "ultimo_paso": paso,
+                "fallos": 0,
+                "activada_en": timezone.now(),
+            },
+        )
+        return codigos_nuevos(usuario)
+
+
+def codigos_nuevos(usuario: Usuario) -> list[str]:
+    """Ten new recovery codes, replacing the earlier ones."""
+    codigos = ["".join(secrets.choice(_ALFABETO) for _ in range(10)) for _ in range(CODIGOS)]
+    with transaction.atomic():
+        CodigoDeRecuperacion.objects.filter(usuario=usuario).delete()
+        CodigoDeRecuperacion.objects.bulk_create(
+            CodigoDeRecuperacion(usuario=usuario, huella=_huella(c)) for c in codigos
+        )
+    return [en_grupos(c, 5) for c in codigos]
+
+
+def codigos_restantes(usuario: Usuario) -> int:
+    return CodigoDeRecuperacion.objects.filter(usuario=usuario).count()
+
+
+def quitar(usuario: Usuario) -> None:
+    with transaction.atomic():
+        AppAutenticadora.objects.filter(usuario=usuario).delete()
+        CodigoDeRecuperacion.objects.filter(usuario=usuario).delete()
+
+
+# At login
+
+
+def verificar(usuario: Usuario, codigo: str) -> str | None:
+    """Checks a code typed at login: "app" or "recuperacion" when it is good, None when not.
+    Raises Bloqueada while the lock of too many wrong codes lasts."""
+    app = AppAutenticadora.objects.get(usuario=usuario)
+    if app.bloqueada_hasta and app.bloqueada_hasta > timezone.now():
+        raise Bloqueada(app.bloqueada_hasta)
+    limpio = "".join(codigo.split()).replace("-", "").upper()
+    if limpio.isdigit():
+        paso = _paso_valido(app.secreto, limpio, despues_de=app.ultimo_paso)
+        # Taken in one statement: two logins racing with one code cannot both use it.
+        if paso is not None and AppAutenticadora.objects.filter(
+            pk=app.pk, ultimo_paso__lt=paso
+        ).update(ultimo_paso=paso, fallos=0, bloqueada_hasta=None):
+            return "app"
+    elif CodigoDeRecuperacion.objects.filter(usuario=usuario, huella=_huella(limpio)).delete()[0]:
+        AppAutenticadora.objects.filter(pk=app.pk).update(fallos=0, bloqueada_hasta=None)
+        return "recuperacion"
+    _fallo(app)
+    return None
+
+
+def _fallo(app: AppAutenticadora) -> None:
+    AppAutenticadora.objects.filter(pk=app.pk).update(fallos=F("fallos") + 1)
+    bloqueo = timezone.now() + BLOQUEO
+    bloqueadas = AppAutenticadora.objects.filter(pk=app.pk, fallos__gte=FALLOS_MAXIMOS)
+    if bloqueadas.update(fallos=0, bloqueada_hasta=bloqueo):
+        raise Bloqueada(bloqueo)
+
+
+def _paso_valido(secreto: str, codigo: str, despues_de: int) -> int | None:
+    """The 30-second step whose code this is (this one or the one before or after, for a
+    phone's clock a little off), if later than ``despues_de``."""
+    totp = pyotp.TOTP(secreto)
+    ahora = int(time.time()) // totp.interval
+    for paso in (ahora - 1, ahora, ahora + 1):
+        if paso > despues_de and secrets.compare_digest(totp.generate_otp(paso), codigo):
+            return paso
+    return None
+
+
+def _huella(codigo: str) -> str:
+    return salted_hmac("registro.codigo_de_recuperacion", codigo, algorithm="sha256").hexdigest()

@@ -1,0 +1,233 @@
+"""The second factor's pages: the code at login, and in Mi Oficina Virtual the page to set up
+the app, see how many recovery codes are left, make new ones or remove the factor (both after
+the password again)."""
+
+import functools
+import time
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import formats
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_safe
+from django.views.generic import FormView
+
+from ..forms import ConfirmarContrasenaForm
+from . import flows, ingreso_pendiente
+from .forms import CodigoDeLaAppForm, CodigoForm
+
+# Session keys: the secret shown while the person sets up the app, until its first code; until
+# when they may replace the app they have (after typing their password).
+SECRETO_NUEVO = "segundo_factor_secreto_nuevo"
+CAMBIO_PERMITIDO_HASTA = "segundo_factor_cambio_hasta"
+
+CODIGO_INCORRECTO = _(
+    "El código no es correcto o ya se usó. Escriba el código que su app muestra ahora, o uno "
+    "de sus códigos de recuperación."
+)
+PRIMER_CODIGO_INCORRECTO = _(
+    "El código no coincide. Revise que la hora de su teléfono sea la correcta y escriba el "
+    "código que la app muestra ahora."
+)
+INGRESO_VENCIDO = _("Pasaron más de 5 minutos. Escriba de nuevo su usuario y contraseña.")
+
+
+def _solo_si_se_ofrece(vista):
+    @functools.wraps(vista)
+    def envuelta(request, *args, **kwargs):
+        if not flows.ofrecido():
+            raise Http404
+        return vista(request, *args, **kwargs)
+
+    return envuelta
+
+
+def _pagina_de_codigos(request, codigos: list[str]):
+    """The recovery codes, shown once: never kept by a browser or a cache."""
+    respuesta = render(request, "cuentas/codigos_de_recuperacion.html", {"codigos": codigos})
+    respuesta["Cache-Control"] = "no-store"
+    return respuesta
+
+
+@method_decorator(never_cache, name="dispatch")
+class IngresarCodigoView(FormView):
+    """Login's second step, after the right password."""
+
+    template_name = "cuentas/formulario.html"
+    form_class = CodigoForm
+    extra_context = {
+        "titulo": _("Verificación en dos pasos"),
+        "boton": _("Verificar"),
+        "explicacion": _(
+            "Escriba el código de 6 dígitos que muestra su app autenticadora. Si no tiene su "
+            "teléfono, escriba uno de sus códigos de recuperación."
+        ),
+    }
+
+    def dispatch(self, request, *args, **kwargs):
+        self.cuenta = ingreso_pendiente.usuario(request)
+        if self.cuenta is None or not flows.se_pide_al_ingresar(self.cuenta):
+            messages.info(request, INGRESO_VENCIDO)
+            return redirect("cuentas:ingresar")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            como = flows.verificar(self.cuenta, form.cleaned_data["codigo"])
+        except flows.Bloqueada:
+            ingreso_pendiente.olvidar(self.request)
+            contexto = {
+                "titulo": _("Ingreso bloqueado por un tiempo"),
+                "mensaje": _(
+                    "Se escribieron varios códigos equivocados. Por seguridad, espere 15 minutos "
+                    "antes de intentar de nuevo."
+                ),
+            }
+            return render(self.request, "cuentas/aviso.html", contexto, status=429)
+        if como is None:
+            form.add_error("codigo", CODIGO_INCORRECTO)
+            return self.form_invalid(form)
+        if como == "recuperacion":
+            restantes = flows.codigos_restantes(self.cuenta)
+            messages.warning(
+                self.request,
+                _(
+                    "Usó un código de recuperación; le quedan %(n)d. Genere códigos nuevos en "
+                    "«Verificación en dos pasos» cuando le queden pocos."
+                )
+                % {"n": restantes},
+            )
+        return redirect(ingreso_pendiente.completar(self.request, self.cuenta))
+
+
+@login_required
+@_solo_si_se_ofrece
+@require_safe
+def segundo_factor(request):
+    """What the person has set up, and what they can do with it."""
+    app = getattr(request.user, "app_autenticadora", None)
+    contexto = {
+        "app": app,
+        "activada_en": formats.date_format(app.activada_en, "DATE_FORMAT") if app else "",
+        "restantes": flows.codigos_restantes(request.user),
+        "obligatorio": flows.obligatorio(),
+    }
+    return render(request, "cuentas/segundo_factor.html", contexto)
+
+
+@method_decorator(never_cache, name="dispatch")
+@method_decorator(_solo_si_se_ofrece, name="dispatch")
+class ActivarSegundoFactorView(FormView):
+    """The QR code and the secret as text, then the app's first code. Signed in, or half way
+    through a login where the institution requires it."""
+
+    template_name = "cuentas/activar_segundo_factor.html"
+    form_class = CodigoDeLaAppForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.en_el_ingreso = not request.user.is_authenticated
+        self.cuenta = ingreso_pendiente.usuario(request) if self.en_el_ingreso else request.user
+        if self.cuenta is None or (self.en_el_ingreso and not flows.obligatorio()):
+            messages.info(request, INGRESO_VENCIDO)
+            return redirect("cuentas:ingresar")
+        # Replacing the app that protects the account takes the password first.
+        cambio_permitido = request.session.get(CAMBIO_PERMITIDO_HASTA, 0) > time.time()
+        if flows.tiene(self.cuenta) and not cambio_permitido:
+            return redirect("cuentas:cambiar_app")
+        self.secreto = request.session.setdefault(SECRETO_NUEVO, flows.nuevo_secreto())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            qr=flows.qr(self.cuenta, self.secreto),
+            secreto=flows.en_grupos(self.secreto),
+            emisor=flows.EMISOR,
+            cuenta=self.cuenta.username,
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        codigos = flows.activar(self.cuenta, self.secreto, form.cleaned_data["codigo"])
+        if codigos is None:
+            form.add_error("codigo", PRIMER_CODIGO_INCORRECTO)
+            return self.form_invalid(form)
+        del self.request.session[SECRETO_NUEVO]
+        self.request.session.pop(CAMBIO_PERMITIDO_HASTA, None)
+        if self.en_el_ingreso:
+            ingreso_pendiente.completar(self.request, self.cuenta)
+        return _pagina_de_codigos(self.request, codigos)
+
+
+@method_decorator(login_required, name="dispatch")
+@method_decorator(_solo_si_se_ofrece, name="dispatch")
+@method_decorator(sensitive_post_parameters("password"), name="dispatch")
+class ConContrasenaView(FormView):
+    """A change that weakens the account: the password again first."""
+
+    template_name = "cuentas/formulario.html"
+    form_class = ConfirmarContrasenaForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "usuario": self.request.user}
+
+
+class CodigosNuevosView(ConContrasenaView):
+    extra_context = {
+        "titulo": _("Códigos de recuperación nuevos"),
+        "boton": _("Generar códigos nuevos"),
+        "explicacion": _(
+            "Los códigos que tiene ahora dejarán de servir. Escriba su contraseña para continuar."
+        ),
+    }
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not flows.tiene(request.user):
+            return redirect("cuentas:segundo_factor")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        return _pagina_de_codigos(self.request, flows.codigos_nuevos(self.request.user))
+
+
+class CambiarAppView(ConContrasenaView):
+    """Another phone or app: the password, then the activation page for 5 minutes."""
+
+    extra_context = {
+        "titulo": _("Cambiar de teléfono o de app"),
+        "boton": _("Continuar"),
+        "explicacion": _(
+            "Enseguida verá un código QR nuevo para su app; el de ahora dejará de servir en "
+            "cuanto active el nuevo. Escriba su contraseña para continuar."
+        ),
+    }
+
+    def form_valid(self, form):
+        self.request.session[CAMBIO_PERMITIDO_HASTA] = time.time() + 5 * 60
+        self.request.session.pop(SECRETO_NUEVO, None)
+        return redirect("cuentas:activar_segundo_factor")
+
+
+class QuitarSegundoFactorView(ConContrasenaView):
+    extra_context = {
+        "titulo": _("Quitar la verificación en dos pasos"),
+        "boton": _("Quitar la verificación en dos pasos"),
+        "explicacion": _(
+            "Su cuenta quedará protegida solo por su contraseña, y sus códigos de recuperación "
+            "dejarán de servir. Escriba su contraseña para continuar."
+        ),
+    }
+
+    def dispatch(self, request, *args, **kwargs):
+        if flows.obligatorio():
+            raise Http404  # the institution requires it
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        flows.quitar(self.request.user)
+        messages.success(self.request, _("Quitó la verificación en dos pasos de su cuenta."))
+        return redirect("cuentas:segundo_factor")
