@@ -481,3 +481,56 @@ def sin_recargas(route):
     respuesta = route.fetch()
     cabeceras = {k: v for k, v in respuesta.headers.items() if k.lower() != "refresh"}
     route.fulfill(response=respuesta, headers=cabeceras)
+
+
+def test_activar_la_verificacion_en_dos_pasos_e_ingresar_con_el_codigo(
+    page: Page, live_server, derechohabiente
+):
+    import pyotp
+    from django.utils import timezone
+
+    Usuario.objects.create_user(
+        "ana.dospasos",
+        "ana.dospasos@correo.example",
+        CONTRASENA,
+        derechohabiente=derechohabiente,
+        correo_confirmado_en=timezone.now(),
+    )
+
+    def ingresar():
+        page.goto(f"{live_server.url}/oficina-virtual/ingresar/")
+        page.get_by_label("Nombre de usuario").fill("ana.dospasos")
+        page.get_by_label("Contraseña:", exact=True).fill(CONTRASENA)
+        page.get_by_role("button", name="Ingresar", exact=True).click()
+
+    ingresar()
+    page.get_by_role("link", name="Verificación en dos pasos").click()
+    capturar(page, "30-verificacion-en-dos-pasos")
+    page.get_by_role("link", name="Activar la verificación en dos pasos").click()
+    expect(
+        page.get_by_role("img", name=re.compile("Código QR para agregar la cuenta"))
+    ).to_be_visible()
+    capturar(page, "31-activar-dos-pasos")
+    secreto = page.locator("#clave").inner_text().replace(" ", "")
+    totp = pyotp.TOTP(secreto)
+    page.get_by_label("Código de 6 dígitos").fill(totp.now())
+    page.get_by_role("button", name="Activar", exact=True).click()
+    expect(page.get_by_role("heading", name="Sus códigos de recuperación")).to_be_visible()
+    expect(page.locator(".codigos li")).to_have_count(10)
+    capturar(page, "32-codigos-de-recuperacion")
+    page.get_by_role("link", name="Ya los guardé").click()
+    page.get_by_role("button", name="Salir").click()
+
+    ingresar()
+    expect(page.get_by_role("heading", name="Verificación en dos pasos")).to_be_visible()
+    capturar(page, "33-ingresar-codigo")
+    page.get_by_label("Código").fill("000000")
+    page.get_by_role("button", name="Verificar").click()
+    expect(page.locator("#resumen-errores")).to_contain_text("no es correcto")
+    capturar(page, "34-ingresar-codigo-error")
+    page.get_by_label("Código").fill(
+        totp.at(datetime.datetime.now() + datetime.timedelta(seconds=30))
+    )
+    page.get_by_role("button", name="Verificar").click()
+    expect(page.get_by_role("heading", name="Mi Oficina Virtual", exact=True)).to_be_visible()
+    expect(page.get_by_text("(activa)")).to_be_visible()
