@@ -133,6 +133,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.sitio",
+                "registro.sesiones.aviso_de_fin",
             ],
         },
     },

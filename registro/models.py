@@ -2,6 +2,7 @@
 
 import unicodedata
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, models
@@ -9,6 +10,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from oficina_virtual import replica
@@ -220,6 +222,10 @@ class Usuario(AbstractUser):
         ),
     )
 
+    # Raised by "Cerrar sesión en todos los dispositivos": it is part of every session's
+    # proof of the account (get_session_auth_hash), so each session made before ends.
+    generacion_de_sesiones = models.PositiveIntegerField(default=0, editable=False)
+
     objects = UsuarioManager()
 
     class Meta:
@@ -283,6 +289,22 @@ class Usuario(AbstractUser):
     @property
     def correo_confirmado(self) -> bool:
         return self.correo_confirmado_en is not None
+
+    def get_session_auth_hash(self):
+        return self._prueba_de_sesion()
+
+    def get_session_auth_fallback_hash(self):
+        for secreto in settings.SECRET_KEY_FALLBACKS:
+            yield self._prueba_de_sesion(secreto)
+
+    def _prueba_de_sesion(self, secreto=None) -> str:
+        # Django's proof (an HMAC of the password hash: a new password ends every other
+        # session), with the generation beside it once sessions were ended everywhere.
+        prueba = self.password
+        if self.generacion_de_sesiones:
+            prueba = f"{prueba}:{self.generacion_de_sesiones}"
+        sal = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        return salted_hmac(sal, prueba, secret=secreto, algorithm="sha256").hexdigest()
 
 
 class Intento(models.Model):

@@ -1,9 +1,11 @@
-"""Sessions in PostgreSQL (Django's database backend), shared by every app server."""
+"""Sessions in PostgreSQL (Django's database backend), shared by every app server, renewed
+while the person is active, and the warning shortly before an idle session ends."""
 
 import base64
 import secrets
 import time
 
+from django.conf import settings
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.backends.base import CreateError, UpdateError
 from django.db import IntegrityError, connection
@@ -94,3 +96,33 @@ class RenovacionDeSesionMiddleware:
             if sesion.session_key and ahora - renovada >= self.RENOVAR_CADA:
                 sesion[self.MARCA] = ahora
         return respuesta
+
+
+def segundos_restantes(request) -> int:
+    """Seconds until this signed-in person's session ends if they do nothing more: from its
+    last renewal, which this request makes when it is due (RenovacionDeSesionMiddleware)."""
+    renovada = request.session.get(RenovacionDeSesionMiddleware.MARCA, 0)
+    ahora = time.time()
+    if ahora - renovada >= RenovacionDeSesionMiddleware.RENOVAR_CADA:
+        renovada = ahora
+    return int(renovada + settings.SESSION_COOKIE_AGE - ahora)
+
+
+def renovar(request) -> None:
+    """ "Seguir en la sesión": the session starts its hour again now."""
+    request.session[RenovacionDeSesionMiddleware.MARCA] = int(time.time())
+
+
+def aviso_de_fin(request) -> dict:
+    """Context processor: for a signed-in person, the seconds their session has left and how
+    long before the end static/js/sesion.js warns them."""
+    if not request.user.is_authenticated:
+        return {}
+    return {
+        "SESION_RESTANTE": segundos_restantes(request),
+        "SESION_AVISO": AVISO_ANTES,
+        "SESION_DURACION": settings.SESSION_COOKIE_AGE,
+    }
+
+
+AVISO_ANTES = 2 * 60  # seconds

@@ -9,6 +9,7 @@ flow does not).
 from contextlib import contextmanager
 
 from django.db import IntegrityError
+from django.db.models import F
 from django.utils import timezone
 
 from ..mensajes import CURP_CON_CUENTA
@@ -92,3 +93,10 @@ def recordar_usuario(curp: str, correo_: str, url_ingresar: str) -> None:
     if usuario is not None:
         contexto = {"usuario": usuario.username, "url_ingresar": url_ingresar}
         correo.enviar("recordar_usuario", usuario.email, contexto)
+
+
+def cerrar_todas_las_sesiones(usuario: Usuario) -> None:
+    """Every session of the account ends, on every device (this one too)."""
+    Usuario.objects.filter(pk=usuario.pk).update(
+        generacion_de_sesiones=F("generacion_de_sesiones") + 1
+    )

@@ -13,6 +13,12 @@ urlpatterns = [
     path("oficina-virtual/salir/", LogoutView.as_view(), name="salir"),
     path("oficina-virtual/mi-oficina/", views.mi_oficina, name="mi_oficina"),
     path(
+        "oficina-virtual/mi-oficina/cerrar-sesiones/",
+        views.cerrar_sesiones,
+        name="cerrar_sesiones",
+    ),
+    path("oficina-virtual/seguir/", views.seguir_en_la_sesion, name="seguir_en_la_sesion"),
+    path(
         "oficina-virtual/ingresar/codigo/",
         segundo_factor.IngresarCodigoView.as_view(),
         name="ingresar_codigo",

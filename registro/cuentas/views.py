@@ -2,11 +2,13 @@
 change password or e-mail, recover a forgotten password or user name."""
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST, require_safe
@@ -14,6 +16,7 @@ from django.views.generic import FormView, View
 
 from portal import menu
 
+from .. import sesiones
 from ..models import Usuario
 from ..padron import curp
 from . import enlaces, flows
@@ -112,6 +115,27 @@ def mi_oficina(request):
         "con_segundo_factor": segundo_factor.tiene(usuario),
     }
     return render(request, "cuentas/mi_oficina.html", contexto)
+
+
+@login_required
+@require_POST
+def cerrar_sesiones(request):
+    """ "Cerrar sesión en todos los dispositivos": this one and every other."""
+    flows.cerrar_todas_las_sesiones(request.user)
+    logout(request)
+    messages.success(request, _("Se cerró su sesión en todos los dispositivos."))
+    return redirect("cuentas:ingresar")
+
+
+@login_required
+@require_safe
+def seguir_en_la_sesion(request):
+    """The warning's "Seguir en la sesión": the hour starts again; back where they were."""
+    sesiones.renovar(request)
+    siguiente = request.GET.get("siguiente", "")
+    if not url_has_allowed_host_and_scheme(siguiente, {request.get_host()}, request.is_secure()):
+        siguiente = reverse("cuentas:mi_oficina")
+    return redirect(siguiente)
 
 
 class CambiarContrasenaView(auth_views.PasswordChangeView):

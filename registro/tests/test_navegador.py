@@ -534,3 +534,31 @@ def test_activar_la_verificacion_en_dos_pasos_e_ingresar_con_el_codigo(
     page.get_by_role("button", name="Verificar").click()
     expect(page.get_by_role("heading", name="Mi Oficina Virtual", exact=True)).to_be_visible()
     expect(page.get_by_text("(activa)")).to_be_visible()
+
+
+def test_el_aviso_antes_de_que_termine_la_sesion_deja_seguir_en_ella(
+    page: Page, live_server, cuenta, settings
+):
+    from django.contrib.sessions.models import Session
+
+    settings.SESSION_COOKIE_AGE = 125  # the warning, 2 minutes before the end, in 5 s
+    page.goto(f"{live_server.url}/oficina-virtual/ingresar/")
+    page.get_by_label("Nombre de usuario").fill("pedro.prueba")
+    page.get_by_label("Contraseña:", exact=True).fill(CONTRASENA)
+    page.get_by_role("button", name="Ingresar", exact=True).click()
+    page.get_by_role("link", name="Cambiar correo electrónico").click()
+    page.get_by_label("Correo electrónico nuevo").fill("escrito.a.medias@correo.example")
+    aviso = page.get_by_role("alert").filter(has_text="Su sesión terminará en 2 minutos")
+    expect(aviso).to_be_hidden()
+
+    expect(aviso).to_be_visible(timeout=15_000)
+    capturar(page, "35-aviso-de-fin-de-sesion")
+    vence = Session.objects.get().expire_date
+    aviso.get_by_role("link", name="Seguir en la sesión").click()
+
+    expect(aviso).to_be_hidden()
+    # Renewed without leaving the page: what was typed is still there.
+    expect(page.get_by_label("Correo electrónico nuevo")).to_have_value(
+        "escrito.a.medias@correo.example"
+    )
+    assert Session.objects.get().expire_date > vence

@@ -3,6 +3,7 @@ page; written only when needed; an expired one opens no other; keys never collid
 
 import base64
 import datetime
+import re
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -60,3 +61,76 @@ def test_una_clave_de_sesion_repetida_no_pisa_la_de_otra_persona(monkeypatch):
     assert nueva.session_key == "a" * 32
     assert SessionStore(nueva.session_key).load()["de"] == "yo"
     assert SessionStore(ajena.session_key).load()["de"] == "otra persona"
+
+
+# Ending sessions, and the warning before an idle one ends
+
+MI_OFICINA = "/oficina-virtual/mi-oficina/"
+
+
+def test_cerrar_sesion_en_todos_los_dispositivos(cuenta, django_user_model):
+    from django.test import Client
+
+    telefono, computadora, otra_persona = Client(), Client(), Client()
+    telefono.force_login(cuenta)
+    computadora.force_login(cuenta)
+    otra_persona.force_login(django_user_model.objects.create_user("otra", "o@correo.example"))
+    assert "Cerrar sesión en todos los dispositivos" in computadora.get(MI_OFICINA).content.decode()
+
+    respuesta = computadora.post(reverse("cuentas:cerrar_sesiones"), follow=True)
+
+    assert "Se cerró su sesión en todos los dispositivos" in respuesta.content.decode()
+    assert telefono.get(MI_OFICINA).status_code == 302  # sent to Ingresar
+    assert computadora.get(MI_OFICINA).status_code == 302
+    assert otra_persona.get(MI_OFICINA).status_code == 200
+    assert computadora.get(reverse("cuentas:cerrar_sesiones")).status_code in (302, 405)
+
+
+def test_una_contrasena_nueva_cierra_las_demas_sesiones_y_conserva_esta(cuenta):
+    from django.test import Client
+
+    from .conftest import CONTRASENA
+
+    esta, otra = Client(), Client()
+    esta.force_login(cuenta)
+    otra.force_login(cuenta)
+    nueva = "Otra Clave Ñ 2026"
+    respuesta = esta.post(
+        reverse("cuentas:cambiar_contrasena"),
+        {"old_password": CONTRASENA, "new_password1": nueva, "new_password2": nueva},
+    )
+    assert respuesta.status_code == 302
+    assert esta.get(MI_OFICINA).status_code == 200
+    assert otra.get(MI_OFICINA).status_code == 302
+
+
+def test_seguir_en_la_sesion_renueva_su_hora_y_vuelve_a_la_pagina(client, cuenta):
+    client.force_login(cuenta)
+    pagina = client.get(MI_OFICINA).content.decode()
+    restante = int(re.search(r'data-sesion-restante="(\d+)"', pagina).group(1))
+    assert 3590 <= restante <= 3600
+    assert 'data-sesion-aviso="120"' in pagina and "Seguir en la sesión" in pagina
+
+    sesion = client.session
+    sesion[RenovacionDeSesionMiddleware.MARCA] -= 57 * 60  # three minutes left
+    sesion.save()
+    pagina = client.get(MI_OFICINA).content.decode()
+    # Renewed by this very request (due): the hour counts from now, not from before.
+    assert int(re.search(r'data-sesion-restante="(\d+)"', pagina).group(1)) >= 3590
+
+    sesion = client.session
+    sesion[RenovacionDeSesionMiddleware.MARCA] -= 4 * 60  # not yet due by itself
+    sesion.save()
+    antes = client.session[RenovacionDeSesionMiddleware.MARCA]
+    respuesta = client.get(reverse("cuentas:seguir_en_la_sesion"), {"siguiente": MI_OFICINA})
+    assert respuesta.url == MI_OFICINA
+    assert client.session[RenovacionDeSesionMiddleware.MARCA] >= antes + 4 * 60
+    # Only back into this site.
+    ajena = client.get(reverse("cuentas:seguir_en_la_sesion"), {"siguiente": "https://x.example/"})
+    assert ajena.url == MI_OFICINA
+
+
+def test_sin_sesion_no_hay_aviso_ni_cuenta_atras(client):
+    pagina = client.get(reverse("portal:oficina")).content.decode()
+    assert "data-sesion-restante" not in pagina and "aviso-sesion" not in pagina
+    assert client.get(reverse("cuentas:seguir_en_la_sesion")).status_code == 302
