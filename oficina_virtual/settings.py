@@ -114,6 +114,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "registro.hashes.ServidorOcupadoMiddleware",  # a password hash that found no slot: 503
+    "registro.cuentas.actividad.dispositivos.DispositivoMiddleware",  # a device's own cookie
 ]
 
 if not DEBUG:  # development serves static files itself (runserver, the test server)
@@ -159,6 +160,9 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # the same 24 hours as the confirmation l
 SEGUNDO_FACTOR = os.environ.get("SEGUNDO_FACTOR") or "opcional"
 if SEGUNDO_FACTOR not in {"apagado", "opcional", "obligatorio"}:
     raise ImproperlyConfigured("SEGUNDO_FACTOR: apagado, opcional or obligatorio.")
+
+# "Mi actividad" (registro/cuentas/actividad/): kept this many days, then purged.
+ACTIVIDAD_DIAS = int(os.environ.get("ACTIVIDAD_DIAS", "365"))
 
 # Argon2 first: new passwords are hashed with it; the others still verify old hashes.
 PASSWORD_HASHERS = [

@@ -464,3 +464,46 @@ class CodigoDeRecuperacion(models.Model):
 
     def __str__(self):
         return _("Código de recuperación de %(usuario)s") % {"usuario": self.usuario_id}
+
+
+class Actividad(models.Model):
+    """What happened to an account, for its owner ("Mi actividad") and for staff: kept
+    ACTIVIDAD_DIAS days, then purged by the maintenance loop. The address is stored cut
+    short and the device as a browser and a system, never the whole User-Agent."""
+
+    class Tipo(models.TextChoices):
+        INGRESO = "ingreso", _("Ingresó a la Oficina Virtual")
+        INGRESO_FALLIDO = "ingreso_fallido", _("Intento de ingresar con una contraseña equivocada")
+        CONTRASENA = "contrasena", _("Cambió su contraseña")
+        CONTRASENA_RECUPERADA = (
+            "contrasena_recuperada",
+            _("Eligió una contraseña nueva con un enlace de recuperación"),
+        )
+        RECUPERACION = "recuperacion", _("Pidió un enlace para recuperar su contraseña")
+        CORREO = "correo", _("Cambió su correo electrónico")
+        DOS_PASOS_ACTIVADA = "dos_pasos_activada", _("Activó la verificación en dos pasos")
+        DOS_PASOS_QUITADA = "dos_pasos_quitada", _("Quitó la verificación en dos pasos")
+        CODIGOS_NUEVOS = "codigos_nuevos", _("Generó códigos de recuperación nuevos")
+        SESIONES_CERRADAS = "sesiones_cerradas", _("Cerró su sesión en todos los dispositivos")
+
+    usuario = models.ForeignKey(Usuario, on_delete=models.CASCADE, related_name="actividad")
+    tipo = models.CharField(_("qué"), max_length=30, choices=Tipo.choices)
+    momento = models.DateTimeField(_("cuándo"), default=timezone.now)
+    dispositivo = models.CharField(_("dispositivo"), max_length=80)
+    # A keyed hash of the device's own cookie: tells a device seen before from a new one.
+    huella_dispositivo = models.CharField(max_length=64, blank=True)
+    direccion = models.CharField(_("dirección (recortada)"), max_length=50, blank=True)
+    reportada_en = models.DateTimeField(
+        _("«No fui yo» el"),
+        null=True,
+        blank=True,
+        help_text=_("Cuándo la persona dijo que no fue ella: se cerraron sus sesiones."),
+    )
+
+    class Meta:
+        verbose_name = _("actividad de una cuenta")
+        verbose_name_plural = _("actividad de las cuentas")
+        indexes = [models.Index(fields=["usuario", "-momento"], name="actividad_por_cuenta")]
+
+    def __str__(self):
+        return f"{self.get_tipo_display()} ({self.momento:%Y-%m-%d %H:%M})"

@@ -5,9 +5,10 @@ counter; staff accounts are for superusers alone."""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Exists, OuterRef
-from django.utils import formats
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from .. import fechas
 from ..cuentas import enlaces, flows
 from ..cuentas.segundo_factor import flows as segundo_factor
 from ..models import AppAutenticadora, Usuario
@@ -20,6 +21,7 @@ def sin_cuentas_de_personal_ajenas(request, obj) -> bool:
     return obj is None or request.user.is_superuser or not (obj.is_staff or obj.is_superuser)
 
 
+ACTIVIDAD_EN_LA_FICHA = 20
 QUITADA_EN_VENTANILLA = _(
     "Verificación en dos pasos quitada tras comprobar la identidad en ventanilla."
 )
@@ -67,11 +69,38 @@ class UsuarioAdmin(UserAdmin):
                     "correo_pendiente",
                     "de_version_anterior",
                     "segundo_factor",
+                    "actividad_reciente",
                 )
             },
         ),
     )
-    readonly_fields = ("last_login", "date_joined", "segundo_factor")
+    readonly_fields = ("last_login", "date_joined", "segundo_factor", "actividad_reciente")
+
+    @admin.display(description=_("actividad reciente"))
+    def actividad_reciente(self, obj):
+        """The last entries of the person's "Mi actividad", as they see them, and their
+        reports of "No fui yo"."""
+        entradas = obj.actividad.order_by("-momento")[:ACTIVIDAD_EN_LA_FICHA] if obj.pk else []
+        if not entradas:
+            return _("Sin actividad registrada.")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{} — {} {}, {}, {}{}</li>",
+                (
+                    (
+                        e.get_tipo_display(),
+                        fechas.fecha(e.momento),
+                        fechas.hora(e.momento),
+                        e.dispositivo,
+                        e.direccion,
+                        _(" (la persona dijo: «No fui yo»)") if e.reportada_en else "",
+                    )
+                    for e in entradas
+                ),
+            ),
+        )
 
     def get_queryset(self, request):
         con_app = AppAutenticadora.objects.filter(usuario=OuterRef("pk"))
@@ -88,7 +117,7 @@ class UsuarioAdmin(UserAdmin):
         if app is None:
             return _("Desactivada")
         return _("Activa desde el %(fecha)s; códigos de recuperación sin usar: %(n)d") % {
-            "fecha": formats.date_format(app.activada_en, "DATE_FORMAT"),
+            "fecha": fechas.fecha(app.activada_en),
             "n": segundo_factor.codigos_restantes(obj),
         }
 

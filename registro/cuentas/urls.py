@@ -2,7 +2,9 @@ from django.contrib.auth.views import LogoutView
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from ..models import Actividad
 from . import flows, views
+from .actividad import views as actividad
 from .mensajes import CONTRASENA_RECUPERADA, RECUPERACION_ENVIADA, USUARIO_ENVIADO
 from .segundo_factor import views as segundo_factor
 
@@ -18,6 +20,15 @@ urlpatterns = [
         name="cerrar_sesiones",
     ),
     path("oficina-virtual/seguir/", views.seguir_en_la_sesion, name="seguir_en_la_sesion"),
+    path("oficina-virtual/mi-oficina/actividad/", actividad.mi_actividad, name="mi_actividad"),
+    path(
+        "oficina-virtual/mi-oficina/actividad/<int:pk>/no-fui-yo/",
+        actividad.no_fui_yo_en_mi_actividad,
+        name="no_fui_yo_en_mi_actividad",
+    ),
+    path(
+        "oficina-virtual/no-fui-yo/<str:token>/", actividad.NoFuiYoView.as_view(), name="no_fui_yo"
+    ),
     path(
         "oficina-virtual/ingresar/codigo/",
         segundo_factor.IngresarCodigoView.as_view(),
@@ -90,6 +101,7 @@ urlpatterns = [
                 ),
             ),
             fallido=_("No se pudo cambiar el correo"),
+            anotar=Actividad.Tipo.CORREO,
         ),
         name="confirmar_cambio_correo",
     ),

@@ -17,9 +17,10 @@ from django.views.generic import FormView, View
 from portal import menu
 
 from .. import sesiones
-from ..models import Usuario
+from ..models import Actividad, Usuario
 from ..padron import curp
 from . import enlaces, flows
+from .actividad import flows as actividad
 from .forms import (
     CambioContrasenaForm,
     CambioCorreoForm,
@@ -88,14 +89,17 @@ class SeguirEnlaceView(View):
     flujo = None
     hecho = ("", "")
     fallido = ""
+    anotar = None  # what "Mi actividad" records once the link did its work
 
     def get(self, request, token):
         try:
-            self.flujo(token)
+            usuario = self.flujo(token)
         except enlaces.EnlaceInvalido as invalido:
             return self._pagina(self.fallido, ENLACE_INVALIDO[invalido.motivo], exito=False)
         except flows.RegistroDuplicado as duplicado:
             return self._pagina(self.fallido, duplicado.mensaje, exito=False)
+        if self.anotar:
+            actividad.anotar(request, usuario, self.anotar)
         return self._pagina(*self.hecho, exito=True)
 
     def _pagina(self, titulo, mensaje, *, exito: bool):
@@ -121,6 +125,7 @@ def mi_oficina(request):
 @require_POST
 def cerrar_sesiones(request):
     """ "Cerrar sesión en todos los dispositivos": this one and every other."""
+    actividad.anotar(request, request.user, Actividad.Tipo.SESIONES_CERRADAS)
     flows.cerrar_todas_las_sesiones(request.user)
     logout(request)
     messages.success(request, _("Se cerró su sesión en todos los dispositivos."))
@@ -145,8 +150,10 @@ class CambiarContrasenaView(auth_views.PasswordChangeView):
     extra_context = {"titulo": _("Cambiar contraseña"), "boton": _("Cambiar contraseña")}
 
     def form_valid(self, form):
+        respuesta = super().form_valid(form)
+        actividad.anotar(self.request, form.user, Actividad.Tipo.CONTRASENA)
         messages.success(self.request, _("Su contraseña se cambió."))
-        return super().form_valid(form)
+        return respuesta
 
 
 @method_decorator(login_required, name="dispatch")
@@ -192,6 +199,11 @@ class RecuperarContrasenaView(auth_views.PasswordResetView):
         ),
     }
 
+    def form_valid(self, form):
+        for cuenta in form.get_users(form.cleaned_data["email"]):
+            actividad.anotar(self.request, cuenta, Actividad.Tipo.RECUPERACION)
+        return super().form_valid(form)
+
 
 class RecuperarContrasenaConfirmarView(auth_views.PasswordResetConfirmView):
     template_name = "cuentas/formulario.html"
@@ -202,6 +214,11 @@ class RecuperarContrasenaConfirmarView(auth_views.PasswordResetConfirmView):
         "boton": _("Guardar contraseña"),
         "mensaje_enlace_invalido": ENLACE_INVALIDO["usado"],
     }
+
+    def form_valid(self, form):
+        respuesta = super().form_valid(form)
+        actividad.anotar(self.request, form.user, Actividad.Tipo.CONTRASENA_RECUPERADA)
+        return respuesta
 
 
 def aviso(titulo, mensaje):

@@ -562,3 +562,33 @@ def test_el_aviso_antes_de_que_termine_la_sesion_deja_seguir_en_ella(
         "escrito.a.medias@correo.example"
     )
     assert Session.objects.get().expire_date > vence
+
+
+def test_mi_actividad_y_no_fui_yo(page: Page, live_server, cuenta, buzon):
+    from registro.cuentas.actividad import flows as actividad
+    from registro.models import Actividad
+
+    page.goto(f"{live_server.url}/oficina-virtual/ingresar/")
+    page.get_by_label("Nombre de usuario").fill("pedro.prueba")
+    page.get_by_label("Contraseña:", exact=True).fill("equivocada")
+    page.get_by_role("button", name="Ingresar", exact=True).click()
+    page.get_by_label("Contraseña:", exact=True).fill(CONTRASENA)
+    page.get_by_role("button", name="Ingresar", exact=True).click()
+    page.get_by_role("link", name="Mi actividad").click()
+    expect(page.get_by_text("Ingresó a la Oficina Virtual", exact=True)).to_be_visible()
+    expect(
+        page.get_by_text("Intento de ingresar con una contraseña equivocada", exact=True)
+    ).to_be_visible()
+    capturar(page, "36-mi-actividad")
+
+    # Someone else, elsewhere: the owner follows the e-mail's link.
+    ajena = Actividad.objects.create(
+        usuario=cuenta, tipo="ingreso", dispositivo="Safari en iPhone", direccion="189.203.1.x"
+    )
+    page.goto(f"{live_server.url}/oficina-virtual/no-fui-yo/{actividad.enlace(ajena)}/")
+    expect(page.get_by_text("desde Safari en iPhone")).to_be_visible()
+    capturar(page, "37-no-fui-yo")
+    page.get_by_role("button", name="Proteger mi cuenta").click()
+    expect(page.get_by_role("heading", name="Protegimos su cuenta")).to_be_visible()
+    capturar(page, "38-cuenta-protegida")
+    assert buzon()[-1].subject == "Elija una contraseña nueva para la Oficina Virtual"

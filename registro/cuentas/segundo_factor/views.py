@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import formats
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -17,6 +16,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_safe
 from django.views.generic import FormView
 
+from ... import fechas
+from ...models import Actividad
+from ..actividad import flows as actividad
 from ..forms import ConfirmarContrasenaForm
 from . import flows, ingreso_pendiente
 from .forms import CodigoDeLaAppForm, CodigoForm
@@ -113,7 +115,7 @@ def segundo_factor(request):
     app = getattr(request.user, "app_autenticadora", None)
     contexto = {
         "app": app,
-        "activada_en": formats.date_format(app.activada_en, "DATE_FORMAT") if app else "",
+        "activada_en": fechas.fecha(app.activada_en) if app else "",
         "restantes": flows.codigos_restantes(request.user),
         "obligatorio": flows.obligatorio(),
     }
@@ -156,6 +158,7 @@ class ActivarSegundoFactorView(FormView):
         if codigos is None:
             form.add_error("codigo", PRIMER_CODIGO_INCORRECTO)
             return self.form_invalid(form)
+        actividad.anotar(self.request, self.cuenta, Actividad.Tipo.DOS_PASOS_ACTIVADA)
         del self.request.session[SECRETO_NUEVO]
         self.request.session.pop(CAMBIO_PERMITIDO_HASTA, None)
         if self.en_el_ingreso:
@@ -191,6 +194,7 @@ class CodigosNuevosView(ConContrasenaView):
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
+        actividad.anotar(self.request, self.request.user, Actividad.Tipo.CODIGOS_NUEVOS)
         return _pagina_de_codigos(self.request, flows.codigos_nuevos(self.request.user))
 
 
@@ -229,5 +233,6 @@ class QuitarSegundoFactorView(ConContrasenaView):
 
     def form_valid(self, form):
         flows.quitar(self.request.user)
+        actividad.anotar(self.request, self.request.user, Actividad.Tipo.DOS_PASOS_QUITADA)
         messages.success(self.request, _("Quitó la verificación en dos pasos de su cuenta."))
         return redirect("cuentas:segundo_factor")

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from registro.models import Usuario
 
@@ -81,3 +82,19 @@ def test_el_personal_ve_la_verificacion_en_dos_pasos_y_la_quita_tras_la_ventanil
         "Verificación en dos pasos quitada tras comprobar la identidad en ventanilla."
     )
     assert ingresar(Client(), "ana.ejemplo").url == reverse("cuentas:mi_oficina")
+
+
+def test_el_personal_ve_la_actividad_reciente_de_una_cuenta(personal, confirmada):
+    from registro.models import Actividad
+
+    Actividad.objects.create(
+        usuario=confirmada,
+        tipo="ingreso",
+        dispositivo="Safari en iPhone",
+        direccion="189.203.1.x",
+        reportada_en=timezone.now(),
+    )
+    ficha = personal.get(reverse("admin:registro_usuario_change", args=[confirmada.pk]))
+    ficha = ficha.content.decode()
+    assert "Ingresó a la Oficina Virtual" in ficha and "Safari en iPhone" in ficha
+    assert "189.203.1.x" in ficha and "No fui yo" in ficha

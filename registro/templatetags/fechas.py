@@ -1,0 +1,7 @@
+from django import template
+
+from .. import fechas
+
+register = template.Library()
+register.filter("fecha", fechas.fecha)
+register.filter("hora", fechas.hora)
