@@ -1,6 +1,7 @@
 """Steps 1 and 2 of the registration: every check of what a person types there."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -104,8 +105,8 @@ class RegistroUsuarioForm(BaseUserCreationForm):
         self.fields["email"].required = True
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["password1"].help_text = _(
-            "Mínimo 7 caracteres; distingue mayúsculas, minúsculas, espacios y acentos."
-        )
+            "Mínimo %(minimo)d caracteres; distingue mayúsculas, minúsculas, espacios y acentos."
+        ) % {"minimo": settings.CONTRASENA_MINIMA}
         self.fields["password1"].error_messages["required"] = _("Escriba una contraseña.")
         self.fields["password2"].help_text = _("Escriba la misma contraseña otra vez.")
         self.fields["password2"].error_messages["required"] = _("Confirme la contraseña.")

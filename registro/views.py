@@ -1,6 +1,7 @@
 """Thin views of the registration's two steps: read the request, call a form or a flow,
 choose the response."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
@@ -101,7 +102,8 @@ class CrearUsuarioView(FormView):
     def get_context_data(self, **kwargs):
         # Only the masked name of the person: the page is kept with a marker in its place.
         nombre = self.derechohabiente.nombre_enmascarado
-        return super().get_context_data(**{"nombre_enmascarado": nombre, **kwargs})
+        contexto = {"nombre_enmascarado": nombre, "contrasena_minima": settings.CONTRASENA_MINIMA}
+        return super().get_context_data(**{**contexto, **kwargs})
 
     def post(self, request, *args, **kwargs):
         if "actualizar_imagen" in request.POST:
