@@ -493,6 +493,8 @@ class Actividad(models.Model):
     # A keyed hash of the device's own cookie: tells a device seen before from a new one.
     huella_dispositivo = models.CharField(max_length=64, blank=True)
     direccion = models.CharField(_("dirección (recortada)"), max_length=50, blank=True)
+    # An e-mail change: the address before it, given back if its owner says "No fui yo".
+    correo_anterior = models.EmailField(_("correo anterior"), blank=True)
     reportada_en = models.DateTimeField(
         _("«No fui yo» el"),
         null=True,

@@ -7,6 +7,7 @@ flow does not).
 """
 
 from contextlib import contextmanager
+from typing import NamedTuple
 
 from django.db import IntegrityError
 from django.db.models import F
@@ -62,7 +63,14 @@ def solicitar_cambio_de_correo(usuario: Usuario, nuevo: str, url_para: UrlPara) 
     correo.enviar("cambio_correo", nuevo, contexto)
 
 
-def confirmar_cambio_de_correo(token: str) -> Usuario:
+class CorreoCambiado(NamedTuple):
+    usuario: Usuario
+    anterior: str
+
+
+def confirmar_cambio_de_correo(token: str) -> CorreoCambiado:
+    """The new address takes effect; whoever holds the old one is told by the caller
+    (actividad.correo_cambiado: if it was not its owner, someone else has the password)."""
     usuario = enlaces.verificar("cambiar_correo", token)
     if not usuario.correo_pendiente:
         raise enlaces.EnlaceInvalido("usado")
@@ -72,12 +80,7 @@ def confirmar_cambio_de_correo(token: str) -> Usuario:
     usuario.correo_confirmado_en = timezone.now()
     with sin_duplicados():
         usuario.save(update_fields=["email", "correo_pendiente", "correo_confirmado_en"])
-    if anterior:
-        # Whoever holds the old address learns of the change: if it was not its owner, someone
-        # else has the password.
-        contexto = {"usuario": usuario.username, "nuevo": correo.enmascarar(usuario.email)}
-        correo.enviar("correo_cambiado", anterior, contexto)
-    return usuario
+    return CorreoCambiado(usuario, anterior)
 
 
 def recordar_usuario(curp: str, correo_: str, url_ingresar: str) -> None:

@@ -2,8 +2,8 @@ from django.contrib.auth.views import LogoutView
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Actividad
 from . import flows, views
+from .actividad import flows as actividad_flows
 from .actividad import views as actividad
 from .mensajes import CONTRASENA_RECUPERADA, RECUPERACION_ENVIADA, USUARIO_ENVIADO
 from .segundo_factor import views as segundo_factor
@@ -101,7 +101,7 @@ urlpatterns = [
                 ),
             ),
             fallido=_("No se pudo cambiar el correo"),
-            anotar=Actividad.Tipo.CORREO,
+            despues=actividad_flows.correo_cambiado,
         ),
         name="confirmar_cambio_correo",
     ),

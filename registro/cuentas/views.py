@@ -89,17 +89,17 @@ class SeguirEnlaceView(View):
     flujo = None
     hecho = ("", "")
     fallido = ""
-    anotar = None  # what "Mi actividad" records once the link did its work
+    despues = None  # despues(request, what flujo returned), once the link did its work
 
     def get(self, request, token):
         try:
-            usuario = self.flujo(token)
+            hecho = self.flujo(token)
         except enlaces.EnlaceInvalido as invalido:
             return self._pagina(self.fallido, ENLACE_INVALIDO[invalido.motivo], exito=False)
         except flows.RegistroDuplicado as duplicado:
             return self._pagina(self.fallido, duplicado.mensaje, exito=False)
-        if self.anotar:
-            actividad.anotar(request, usuario, self.anotar)
+        if self.despues:
+            self.despues(request, hecho)
         return self._pagina(*self.hecho, exito=True)
 
     def _pagina(self, titulo, mensaje, *, exito: bool):

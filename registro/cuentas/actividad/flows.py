@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ... import cliente, fechas
-from ...models import Actividad, Usuario, igual_sin_mayusculas
+from ...models import Actividad, Usuario, igual_sin_mayusculas, mismo_correo
 from .. import correo
 from ..enlaces import EnlaceInvalido
 from ..flows import cerrar_todas_las_sesiones
@@ -33,7 +33,7 @@ VIGENCIA_DEL_ENLACE = datetime.timedelta(days=30)
 _SAL = "registro.no_fui_yo"
 
 
-def anotar(request, usuario: Usuario, tipo: str) -> Actividad:
+def anotar(request, usuario: Usuario, tipo: str, **datos) -> Actividad:
     """Records ``tipo`` for ``usuario`` from this request's device; e-mails the owner when
     it changes how the account is protected or is a sign-in from a new device."""
     huella = dispositivos.huella(dispositivos.identificador(request))
@@ -49,6 +49,7 @@ def anotar(request, usuario: Usuario, tipo: str) -> Actividad:
         dispositivo=dispositivos.describir(request.META.get("HTTP_USER_AGENT", "")),
         huella_dispositivo=huella,
         direccion=dispositivos.recortar(cliente.direccion(request)),
+        **datos,
     )
     if tipo in ALERTAN or nuevo:
         _alertar(request, entrada)
@@ -72,6 +73,22 @@ def _alertar(request, entrada: Actividad) -> None:
     correo.enviar("alerta", usuario.email, contexto)
 
 
+def correo_cambiado(request, cambio) -> None:
+    """After an e-mail change: recorded, and the old address told, with the new one masked
+    and a "No fui yo" link that gives the account back to it."""
+    usuario, anterior = cambio
+    entrada = anotar(request, usuario, Tipo.CORREO, correo_anterior=anterior)
+    if anterior:
+        contexto = {
+            "usuario": usuario.username,
+            "nuevo": correo.enmascarar(usuario.email),
+            "enlace": request.build_absolute_uri(
+                reverse("cuentas:no_fui_yo", args=[enlace(entrada)])
+            ),
+        }
+        correo.enviar("correo_cambiado", anterior, contexto)
+
+
 def enlace(entrada: Actividad) -> str:
     """The token of an e-mail's "No fui yo" link for this entry (30 days, once)."""
     return signing.dumps({"a": entrada.pk}, salt=_SAL)
@@ -92,8 +109,9 @@ def por_enlace(token: str) -> Actividad:
 
 def no_fui_yo(entrada: Actividad, recuperar) -> bool:
     """The owner says ``entrada`` was not them: the report is kept, every session ends, the
-    password is replaced by one nobody knows, and ``recuperar(usuario)`` sends the link to
-    choose a new one. False if it was reported already."""
+    password is replaced by one nobody knows, an e-mail change is undone (unless another
+    account took the address since), and ``recuperar(usuario)`` sends the link to choose a
+    new password. False if it was reported already."""
     usuario = entrada.usuario
     with transaction.atomic():
         ahora = timezone.now()
@@ -101,7 +119,10 @@ def no_fui_yo(entrada: Actividad, recuperar) -> bool:
         if not sin_reportar.update(reportada_en=ahora):
             return False
         usuario.set_password(secrets.token_urlsafe(32))
-        usuario.save(update_fields=["password"])
+        otras = Usuario.objects.exclude(pk=usuario.pk)
+        if entrada.correo_anterior and not otras.filter(mismo_correo(entrada.correo_anterior)):
+            usuario.email, usuario.correo_pendiente = entrada.correo_anterior, ""
+        usuario.save(update_fields=["password", "email", "correo_pendiente"])
         cerrar_todas_las_sesiones(usuario)
     recuperar(usuario)
     return True

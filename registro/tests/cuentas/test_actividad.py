@@ -13,7 +13,7 @@ from django.utils import timezone
 from registro.cuentas.actividad import dispositivos
 from registro.models import Actividad
 
-from ..conftest import CONTRASENA, MI_OFICINA, ingresar
+from ..conftest import CONTRASENA, MI_OFICINA, enlace_del_correo, ingresar
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +161,32 @@ def test_la_actividad_se_guarda_12_meses(confirmada, settings):
     call_command("purgar_vencidos")
 
     assert list(Actividad.objects.all()) == [reciente]
+
+
+def test_no_fui_yo_de_un_cambio_de_correo_devuelve_la_cuenta_a_la_direccion_anterior(
+    confirmada, buzon
+):
+    intruso = telefono(IPHONE, "189.203.1.9")
+    ingresar(intruso, "ana.ejemplo")
+    intruso.post(
+        reverse("cuentas:cambiar_correo"),
+        {"email": "intruso@correo.example", "password": CONTRASENA},
+    )
+    intruso.get(enlace_del_correo(buzon()[-1]))
+    confirmada.refresh_from_db()
+    assert confirmada.email == "intruso@correo.example"
+    aviso = buzon()[-1]
+    assert aviso.to == ["ana.ejemplo@correo.example"]
+    assert "alguien más conoce su contraseña" in aviso.body
+    enlace = re.search(r"https?://[^/\s]+(/oficina-virtual/no-fui-yo/\S+/)", aviso.body).group(1)
+
+    Client().post(enlace)
+
+    confirmada.refresh_from_db()
+    assert confirmada.email == "ana.ejemplo@correo.example"
+    assert intruso.get(MI_OFICINA).status_code == 302
+    recuperacion = buzon()[-1]
+    assert recuperacion.to == ["ana.ejemplo@correo.example"]
+    assert recuperacion.subject == "Elija una contraseña nueva para la Oficina Virtual"
+    cambio = Actividad.objects.get(tipo="correo")
+    assert cambio.correo_anterior == "ana.ejemplo@correo.example" and cambio.reportada_en
