@@ -466,6 +466,26 @@ class CodigoDeRecuperacion(models.Model):
         return _("Código de recuperación de %(usuario)s") % {"usuario": self.usuario_id}
 
 
+class LlaveDeAcceso(models.Model):
+    """A passkey (WebAuthn): a security key or a phone's screen lock, another way through the
+    second step for a person who has set up two-step verification."""
+
+    usuario = models.ForeignKey(Usuario, on_delete=models.CASCADE, related_name="llaves_de_acceso")
+    credencial = models.BinaryField(unique=True)
+    clave_publica = models.BinaryField()
+    contador = models.PositiveBigIntegerField(default=0)
+    nombre = models.CharField(_("nombre"), max_length=80)  # the device it was made on
+    creada_en = models.DateTimeField(_("agregada el"), default=timezone.now)
+    usada_en = models.DateTimeField(_("usada por última vez"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("llave de acceso")
+        verbose_name_plural = _("llaves de acceso")
+
+    def __str__(self):
+        return self.nombre
+
+
 class Actividad(models.Model):
     """What happened to an account, for its owner ("Mi actividad") and for staff: kept
     ACTIVIDAD_DIAS days, then purged by the maintenance loop. The address is stored cut
@@ -484,6 +504,8 @@ class Actividad(models.Model):
         DOS_PASOS_ACTIVADA = "dos_pasos_activada", _("Activó la verificación en dos pasos")
         DOS_PASOS_QUITADA = "dos_pasos_quitada", _("Quitó la verificación en dos pasos")
         CODIGOS_NUEVOS = "codigos_nuevos", _("Generó códigos de recuperación nuevos")
+        LLAVE_AGREGADA = "llave_agregada", _("Agregó una llave de acceso")
+        LLAVE_QUITADA = "llave_quitada", _("Quitó una llave de acceso")
         SESIONES_CERRADAS = "sesiones_cerradas", _("Cerró su sesión en todos los dispositivos")
 
     usuario = models.ForeignKey(Usuario, on_delete=models.CASCADE, related_name="actividad")

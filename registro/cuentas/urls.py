@@ -50,6 +50,31 @@ urlpatterns = [
         name="codigos_nuevos",
     ),
     path(
+        "oficina-virtual/ingresar/llave/opciones/",
+        segundo_factor.opciones_para_ingresar_con_llave,
+        name="opciones_para_ingresar_con_llave",
+    ),
+    path(
+        "oficina-virtual/ingresar/llave/",
+        segundo_factor.ingresar_con_llave,
+        name="ingresar_con_llave",
+    ),
+    path(
+        "oficina-virtual/mi-oficina/verificacion-en-dos-pasos/llaves/opciones/",
+        segundo_factor.opciones_para_agregar_llave,
+        name="opciones_para_agregar_llave",
+    ),
+    path(
+        "oficina-virtual/mi-oficina/verificacion-en-dos-pasos/llaves/agregar/",
+        segundo_factor.agregar_llave,
+        name="agregar_llave",
+    ),
+    path(
+        "oficina-virtual/mi-oficina/verificacion-en-dos-pasos/llaves/<int:pk>/quitar/",
+        segundo_factor.QuitarLlaveView.as_view(),
+        name="quitar_llave",
+    ),
+    path(
         "oficina-virtual/mi-oficina/verificacion-en-dos-pasos/cambiar-app/",
         segundo_factor.CambiarAppView.as_view(),
         name="cambiar_app",

@@ -592,3 +592,51 @@ def test_mi_actividad_y_no_fui_yo(page: Page, live_server, cuenta, buzon):
     expect(page.get_by_role("heading", name="Protegimos su cuenta")).to_be_visible()
     capturar(page, "38-cuenta-protegida")
     assert buzon()[-1].subject == "Elija una contraseña nueva para la Oficina Virtual"
+
+
+def test_agregar_una_llave_de_acceso_e_ingresar_con_ella(page: Page, live_server, cuenta):
+    """WebAuthn with Chromium's virtual authenticator (through the DevTools protocol): a
+    passkey added in Mi Oficina Virtual, then the second step passed with it."""
+    import pyotp
+
+    from registro.cuentas.segundo_factor import flows as segundo_factor
+    from registro.models import AppAutenticadora, LlaveDeAcceso
+
+    secreto = segundo_factor.nuevo_secreto()
+    AppAutenticadora.objects.create(usuario=cuenta, secreto=secreto)
+    segundo_factor.codigos_nuevos(cuenta)
+    devtools = page.context.new_cdp_session(page)
+    devtools.send("WebAuthn.enable")
+    autenticador = {
+        "protocol": "ctap2",
+        "transport": "internal",
+        "hasResidentKey": True,
+        "hasUserVerification": True,
+        "isUserVerified": True,
+        "automaticPresenceSimulation": True,
+    }
+    devtools.send("WebAuthn.addVirtualAuthenticator", {"options": autenticador})
+
+    def ingresar():
+        page.goto(f"{live_server.url}/oficina-virtual/ingresar/")
+        page.get_by_label("Nombre de usuario").fill("pedro.prueba")
+        page.get_by_label("Contraseña:", exact=True).fill(CONTRASENA)
+        page.get_by_role("button", name="Ingresar", exact=True).click()
+
+    ingresar()
+    page.get_by_label("Código").fill(pyotp.TOTP(secreto).now())
+    page.get_by_role("button", name="Verificar").click()
+    page.get_by_role("link", name="Verificación en dos pasos").click()
+    page.get_by_role("button", name="Agregar una llave de acceso").click()
+    expect(page.get_by_text("Agregó una llave de acceso")).to_be_visible()
+    assert LlaveDeAcceso.objects.filter(usuario=cuenta).count() == 1
+    capturar(page, "39-llaves-de-acceso")
+    page.get_by_role("button", name="Salir").click()
+
+    ingresar()
+    boton = page.get_by_role("button", name="Usar una llave de acceso")
+    expect(boton).to_be_visible()
+    capturar(page, "40-ingresar-con-llave")
+    boton.click()
+    expect(page.get_by_role("heading", name="Mi Oficina Virtual", exact=True)).to_be_visible()
+    assert LlaveDeAcceso.objects.get(usuario=cuenta).usada_en is not None

@@ -28,6 +28,8 @@ ALERTAN = {
     Tipo.CONTRASENA_RECUPERADA,
     Tipo.DOS_PASOS_ACTIVADA,
     Tipo.DOS_PASOS_QUITADA,
+    Tipo.LLAVE_AGREGADA,
+    Tipo.LLAVE_QUITADA,
 }
 VIGENCIA_DEL_ENLACE = datetime.timedelta(days=30)
 _SAL = "registro.no_fui_yo"

@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from ...models import AppAutenticadora, CodigoDeRecuperacion, Usuario
+from ...models import AppAutenticadora, CodigoDeRecuperacion, LlaveDeAcceso, Usuario
 
 EMISOR = "ISSSTE Oficina Virtual"
 CODIGOS = 10
@@ -106,9 +106,11 @@ def codigos_restantes(usuario: Usuario) -> int:
 
 
 def quitar(usuario: Usuario) -> None:
+    """The app, the recovery codes and the passkeys: the password alone again."""
     with transaction.atomic():
         AppAutenticadora.objects.filter(usuario=usuario).delete()
         CodigoDeRecuperacion.objects.filter(usuario=usuario).delete()
+        LlaveDeAcceso.objects.filter(usuario=usuario).delete()
 
 
 # At login

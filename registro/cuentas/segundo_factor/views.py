@@ -7,20 +7,22 @@ import time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import FormView
 
 from ... import fechas
-from ...models import Actividad
+from ...models import Actividad, LlaveDeAcceso
+from ..actividad import dispositivos
 from ..actividad import flows as actividad
 from ..forms import ConfirmarContrasenaForm
-from . import flows, ingreso_pendiente
+from . import flows, ingreso_pendiente, llaves
 from .forms import CodigoDeLaAppForm, CodigoForm
 
 # Session keys: the secret shown while the person sets up the app, until its first code; until
@@ -60,7 +62,7 @@ def _pagina_de_codigos(request, codigos: list[str]):
 class IngresarCodigoView(FormView):
     """Login's second step, after the right password."""
 
-    template_name = "cuentas/formulario.html"
+    template_name = "cuentas/ingresar_codigo.html"
     form_class = CodigoForm
     extra_context = {
         "titulo": _("Verificación en dos pasos"),
@@ -77,6 +79,10 @@ class IngresarCodigoView(FormView):
             messages.info(request, INGRESO_VENCIDO)
             return redirect("cuentas:ingresar")
         return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        con_llave = LlaveDeAcceso.objects.filter(usuario=self.cuenta).exists()
+        return super().get_context_data(con_llave=con_llave, **kwargs)
 
     def form_valid(self, form):
         try:
@@ -118,6 +124,7 @@ def segundo_factor(request):
         "activada_en": fechas.fecha(app.activada_en) if app else "",
         "restantes": flows.codigos_restantes(request.user),
         "obligatorio": flows.obligatorio(),
+        "llaves": LlaveDeAcceso.objects.filter(usuario=request.user).order_by("creada_en"),
     }
     return render(request, "cuentas/segundo_factor.html", contexto)
 
@@ -235,4 +242,78 @@ class QuitarSegundoFactorView(ConContrasenaView):
         flows.quitar(self.request.user)
         actividad.anotar(self.request, self.request.user, Actividad.Tipo.DOS_PASOS_QUITADA)
         messages.success(self.request, _("Quitó la verificación en dos pasos de su cuenta."))
+        return redirect("cuentas:segundo_factor")
+
+
+# Passkeys: the browser's side is static/js/llaves.js, which speaks JSON with these views.
+LLAVE_NO_VERIFICADA = _(
+    "No se pudo comprobar la llave de acceso. Intente de nuevo, o escriba un código."
+)
+
+
+def _error(mensaje, estado: int = 400) -> JsonResponse:
+    return JsonResponse({"error": str(mensaje)}, status=estado)
+
+
+@login_required
+@_solo_si_se_ofrece
+@require_POST
+def opciones_para_agregar_llave(request):
+    if not flows.tiene(request.user):  # a passkey joins the app, it does not replace it
+        return _error(_("Primero active la verificación en dos pasos con una app."))
+    opciones = llaves.opciones_para_agregar(request, request.user)
+    return HttpResponse(opciones, content_type="application/json")
+
+
+@login_required
+@_solo_si_se_ofrece
+@require_POST
+def agregar_llave(request):
+    nombre = dispositivos.describir(request.META.get("HTTP_USER_AGENT", ""))
+    respuesta = request.body.decode("utf-8", "replace")
+    if llaves.agregar(request, request.user, respuesta, nombre) is None:
+        return _error(LLAVE_NO_VERIFICADA)
+    actividad.anotar(request, request.user, Actividad.Tipo.LLAVE_AGREGADA)
+    messages.success(request, _("Agregó una llave de acceso: %(nombre)s.") % {"nombre": nombre})
+    return JsonResponse({"siguiente": reverse("cuentas:segundo_factor")})
+
+
+@require_POST
+@never_cache
+def opciones_para_ingresar_con_llave(request):
+    cuenta = ingreso_pendiente.usuario(request)
+    if cuenta is None or not flows.se_pide_al_ingresar(cuenta):
+        return _error(INGRESO_VENCIDO)
+    return HttpResponse(
+        llaves.opciones_para_ingresar(request, cuenta), content_type="application/json"
+    )
+
+
+@require_POST
+@never_cache
+def ingresar_con_llave(request):
+    cuenta = ingreso_pendiente.usuario(request)
+    if cuenta is None or not flows.se_pide_al_ingresar(cuenta):
+        return _error(INGRESO_VENCIDO)
+    if not llaves.verificar(request, cuenta, request.body.decode("utf-8", "replace")):
+        return _error(LLAVE_NO_VERIFICADA)
+    return JsonResponse({"siguiente": ingreso_pendiente.completar(request, cuenta)})
+
+
+class QuitarLlaveView(ConContrasenaView):
+    extra_context = {
+        "titulo": _("Quitar una llave de acceso"),
+        "boton": _("Quitar la llave de acceso"),
+        "explicacion": _(
+            "Esa llave ya no servirá para ingresar. Escriba su contraseña para continuar."
+        ),
+    }
+
+    def form_valid(self, form):
+        llave = get_object_or_404(LlaveDeAcceso, pk=self.kwargs["pk"], usuario=self.request.user)
+        llave.delete()
+        actividad.anotar(self.request, self.request.user, Actividad.Tipo.LLAVE_QUITADA)
+        messages.success(
+            self.request, _("Quitó la llave de acceso %(nombre)s.") % {"nombre": llave.nombre}
+        )
         return redirect("cuentas:segundo_factor")

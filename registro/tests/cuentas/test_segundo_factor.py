@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from registro.models import AppAutenticadora, CodigoDeRecuperacion
+from registro.models import AppAutenticadora, CodigoDeRecuperacion, LlaveDeAcceso
 
 from ..conftest import CONTRASENA, MI_OFICINA, error_del_campo, ingresar
 
@@ -240,3 +240,69 @@ def test_sin_sesion_las_paginas_piden_ingresar(client):
     for url in (SEGUNDO_FACTOR, reverse("cuentas:codigos_nuevos")):
         assert client.get(url).url.startswith(reverse("cuentas:ingresar"))
     assert client.get(ACTIVAR).url == reverse("cuentas:ingresar")
+
+
+# Passkeys: the whole ceremony runs in the browser tests (Chromium's virtual authenticator);
+# here, what the server refuses.
+
+
+def test_una_llave_de_acceso_solo_se_agrega_con_la_app_y_una_respuesta_valida(client, con_app):
+    opciones = reverse("cuentas:opciones_para_agregar_llave")
+    agregar = reverse("cuentas:agregar_llave")
+    assert client.post(opciones).status_code == 302  # sign in first
+    secreto, _ = con_app
+    ingresar(client, "ana.ejemplo")
+    client.post(CODIGO, {"codigo": codigo(secreto, dentro_de=1)})
+
+    respuesta = client.post(opciones)
+    assert respuesta.status_code == 200
+    assert respuesta.json()["rp"]["id"] == "testserver" and respuesta.json()["challenge"]
+    respuesta = client.post(agregar, "{no es json", content_type="application/json")
+    assert respuesta.status_code == 400
+    assert "No se pudo comprobar la llave de acceso" in respuesta.json()["error"]
+    # The challenge was spent: another try needs new options.
+    assert client.post(agregar, "{}", content_type="application/json").status_code == 400
+    assert not LlaveDeAcceso.objects.exists()
+
+    AppAutenticadora.objects.all().delete()
+    assert client.post(opciones).status_code == 400  # a passkey joins the app
+
+
+def test_ingresar_con_llave_pide_primero_la_contrasena(client, con_app):
+    from django.contrib.auth import get_user_model
+
+    LlaveDeAcceso.objects.create(
+        usuario=get_user_model().objects.get(), credencial=b"llave", clave_publica=b"x", nombre="Y"
+    )
+    ingresar_con_llave = reverse("cuentas:ingresar_con_llave")
+    respuesta = client.post(ingresar_con_llave, "{}", content_type="application/json")
+    assert respuesta.status_code == 400 and "Pasaron más de 5 minutos" in respuesta.json()["error"]
+
+    ingresar(client, "ana.ejemplo")
+    assert "Usar una llave de acceso" in client.get(CODIGO).content.decode()
+    client.post(reverse("cuentas:opciones_para_ingresar_con_llave"))
+    falsa = '{"rawId": "bGxhdmU", "id": "bGxhdmU", "response": {}, "type": "public-key"}'
+    respuesta = client.post(ingresar_con_llave, falsa, content_type="application/json")
+    assert respuesta.status_code == 400
+    assert "_auth_user_id" not in client.session
+
+
+def test_quitar_una_llave_pide_la_contrasena(client, con_app):
+    secreto, _ = con_app
+    ingresar(client, "ana.ejemplo")
+    client.post(CODIGO, {"codigo": codigo(secreto, dentro_de=1)})
+    cuenta = AppAutenticadora.objects.get().usuario
+    llave = LlaveDeAcceso.objects.create(
+        usuario=cuenta, credencial=b"llave", clave_publica=b"x", nombre="Chrome en Android"
+    )
+    assert "Chrome en Android" in client.get(SEGUNDO_FACTOR).content.decode()
+    quitar = reverse("cuentas:quitar_llave", args=[llave.pk])
+    client.post(quitar, {"password": "no es"})
+    assert LlaveDeAcceso.objects.exists()
+    respuesta = client.post(quitar, {"password": CONTRASENA}, follow=True)
+    assert "Quitó la llave de acceso Chrome en Android" in respuesta.content.decode()
+    assert not LlaveDeAcceso.objects.exists()
+
+    otra = LlaveDeAcceso.objects.create(usuario=cuenta, credencial=b"otra", clave_publica=b"x")
+    client.post(reverse("cuentas:quitar_segundo_factor"), {"password": CONTRASENA})
+    assert not LlaveDeAcceso.objects.filter(pk=otra.pk).exists()  # all factors go together
