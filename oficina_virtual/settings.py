@@ -156,10 +156,12 @@ LOGOUT_REDIRECT_URL = "portal:oficina"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # the same 24 hours as the confirmation links
 
 # The second factor (registro/cuentas/segundo_factor/): "apagado" (not offered), "opcional"
-# (each person chooses) or "obligatorio" (everyone sets it up at their next login).
+# (each person chooses), "obligatorio" (everyone sets it up at their next login) or
+# "acciones" (as opcional, and asked again, or set up first, before the high-risk actions:
+# changing the password or the e-mail).
 SEGUNDO_FACTOR = os.environ.get("SEGUNDO_FACTOR") or "opcional"
-if SEGUNDO_FACTOR not in {"apagado", "opcional", "obligatorio"}:
-    raise ImproperlyConfigured("SEGUNDO_FACTOR: apagado, opcional or obligatorio.")
+if SEGUNDO_FACTOR not in {"apagado", "opcional", "obligatorio", "acciones"}:
+    raise ImproperlyConfigured("SEGUNDO_FACTOR: apagado, opcional, obligatorio or acciones.")
 
 # "Mi actividad" (registro/cuentas/actividad/): kept this many days, then purged.
 ACTIVIDAD_DIAS = int(os.environ.get("ACTIVIDAD_DIAS", "365"))

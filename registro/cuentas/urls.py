@@ -50,6 +50,11 @@ urlpatterns = [
         name="codigos_nuevos",
     ),
     path(
+        "oficina-virtual/mi-oficina/confirmar/",
+        segundo_factor.ConfirmarConCodigoView.as_view(),
+        name="confirmar_con_codigo",
+    ),
+    path(
         "oficina-virtual/ingresar/llave/opciones/",
         segundo_factor.opciones_para_ingresar_con_llave,
         name="opciones_para_ingresar_con_llave",

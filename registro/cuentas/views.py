@@ -32,6 +32,7 @@ from .forms import (
 from .mensajes import ENLACE_INVALIDO, SEGUNDO_FACTOR_OBLIGATORIO
 from .segundo_factor import flows as segundo_factor
 from .segundo_factor import ingreso_pendiente
+from .segundo_factor.acciones import de_riesgo
 
 # Session key: the account that just proved its password but has not confirmed its e-mail.
 REENVIAR_A = "cuenta_reenviar_confirmacion"
@@ -143,6 +144,7 @@ def seguir_en_la_sesion(request):
     return redirect(siguiente)
 
 
+@method_decorator(de_riesgo, name="dispatch")
 class CambiarContrasenaView(auth_views.PasswordChangeView):
     template_name = "cuentas/formulario.html"
     form_class = CambioContrasenaForm
@@ -157,6 +159,7 @@ class CambiarContrasenaView(auth_views.PasswordChangeView):
 
 
 @method_decorator(login_required, name="dispatch")
+@method_decorator(de_riesgo, name="dispatch")
 @method_decorator(sensitive_post_parameters("password"), name="dispatch")
 class CambiarCorreoView(FormView):
     template_name = "cuentas/formulario.html"

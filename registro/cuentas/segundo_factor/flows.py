@@ -1,11 +1,12 @@
 """The second factor: an authenticator app (TOTP, pyotp) and single-use recovery codes.
 
 SEGUNDO_FACTOR says what the institution asks: "apagado" (not offered, never asked),
-"opcional" (each person chooses; asked at login once set up) or "obligatorio" (everyone sets
-it up at their next login, and nobody can remove it). A code is 6 digits from the app, valid
-for its 30 seconds and the ones beside it, accepted once; or one of the 10 recovery codes,
-each usable once. Five wrong codes in a row lock the second step for 15 minutes, as five
-wrong passwords lock the first.
+"opcional" (each person chooses; asked at login once set up), "obligatorio" (everyone sets
+it up at their next login, and nobody can remove it) or "acciones" (as opcional, and asked
+again before a high-risk action unless given in the last 5 minutes; set up first if
+missing). A code is 6 digits from the app, valid for its 30 seconds and the ones beside it,
+accepted once; or one of the 10 recovery codes, each usable once. Five wrong codes in a row
+lock the second step for 15 minutes, as five wrong passwords lock the first.
 """
 
 import datetime
@@ -43,6 +44,10 @@ def ofrecido() -> bool:
 
 def obligatorio() -> bool:
     return settings.SEGUNDO_FACTOR == "obligatorio"
+
+
+def para_acciones_de_riesgo() -> bool:
+    return settings.SEGUNDO_FACTOR == "acciones"
 
 
 def tiene(usuario: Usuario) -> bool:

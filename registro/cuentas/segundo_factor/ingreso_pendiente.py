@@ -1,6 +1,7 @@
 """A login half done: the password was right and the second step is still to come (the code,
 or setting up the app where the institution requires it). Kept in the session for 5 minutes;
-the person is not signed in until ``completar``."""
+the person is not signed in until ``completar``. Also when the second factor was last given,
+which spares asking it again for a high-risk action (acciones.py) for 5 minutes."""
 
 import time
 
@@ -9,7 +10,8 @@ from django.contrib.auth import login
 from ...models import Usuario
 
 CLAVE = "ingreso_pendiente"
-VIGENCIA = 5 * 60  # seconds
+VERIFICADO_EN = "segundo_factor_verificado_en"
+VIGENCIA = 5 * 60  # seconds: a half-done login, and a second factor given for high-risk actions
 
 
 def guardar(request, usuario: Usuario, siguiente: str) -> None:
@@ -36,7 +38,17 @@ def completar(request, cuenta: Usuario) -> str:
     """Signs the person in; where they were going."""
     datos = request.session.pop(CLAVE)
     login(request, cuenta, backend=datos["backend"])
+    marcar_verificado(request)
     return datos["siguiente"]
+
+
+def marcar_verificado(request) -> None:
+    """The second factor was just given: high-risk actions need not ask it for a while."""
+    request.session[VERIFICADO_EN] = time.time()
+
+
+def verificado_hace_poco(request) -> bool:
+    return time.time() - request.session.get(VERIFICADO_EN, 0) < VIGENCIA
 
 
 def olvidar(request) -> None:

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -51,6 +52,17 @@ def _solo_si_se_ofrece(vista):
     return envuelta
 
 
+def _bloqueada(request):
+    contexto = {
+        "titulo": _("Ingreso bloqueado por un tiempo"),
+        "mensaje": _(
+            "Se escribieron varios códigos equivocados. Por seguridad, espere 15 minutos "
+            "antes de intentar de nuevo."
+        ),
+    }
+    return render(request, "cuentas/aviso.html", contexto, status=429)
+
+
 def _pagina_de_codigos(request, codigos: list[str]):
     """The recovery codes, shown once: never kept by a browser or a cache."""
     respuesta = render(request, "cuentas/codigos_de_recuperacion.html", {"codigos": codigos})
@@ -89,14 +101,7 @@ class IngresarCodigoView(FormView):
             como = flows.verificar(self.cuenta, form.cleaned_data["codigo"])
         except flows.Bloqueada:
             ingreso_pendiente.olvidar(self.request)
-            contexto = {
-                "titulo": _("Ingreso bloqueado por un tiempo"),
-                "mensaje": _(
-                    "Se escribieron varios códigos equivocados. Por seguridad, espere 15 minutos "
-                    "antes de intentar de nuevo."
-                ),
-            }
-            return render(self.request, "cuentas/aviso.html", contexto, status=429)
+            return _bloqueada(self.request)
         if como is None:
             form.add_error("codigo", CODIGO_INCORRECTO)
             return self.form_invalid(form)
@@ -111,6 +116,36 @@ class IngresarCodigoView(FormView):
                 % {"n": restantes},
             )
         return redirect(ingreso_pendiente.completar(self.request, self.cuenta))
+
+
+@method_decorator(login_required, name="dispatch")
+@method_decorator(never_cache, name="dispatch")
+class ConfirmarConCodigoView(FormView):
+    """The second factor again, before a high-risk action (acciones.py); then back to it."""
+
+    template_name = "cuentas/formulario.html"
+    form_class = CodigoForm
+    extra_context = {
+        "titulo": _("Confirme que es usted"),
+        "boton": _("Continuar"),
+        "explicacion": _(
+            "Para este cambio, escriba el código de 6 dígitos que muestra su app "
+            "autenticadora, o uno de sus códigos de recuperación."
+        ),
+    }
+
+    def form_valid(self, form):
+        try:
+            como = flows.verificar(self.request.user, form.cleaned_data["codigo"])
+        except flows.Bloqueada:
+            return _bloqueada(self.request)
+        if como is None:
+            form.add_error("codigo", CODIGO_INCORRECTO)
+            return self.form_invalid(form)
+        ingreso_pendiente.marcar_verificado(self.request)
+        siguiente = self.request.GET.get("siguiente", "")
+        local = url_has_allowed_host_and_scheme(siguiente, {self.request.get_host()})
+        return redirect(siguiente if local else "cuentas:mi_oficina")
 
 
 @login_required
@@ -170,6 +205,8 @@ class ActivarSegundoFactorView(FormView):
         self.request.session.pop(CAMBIO_PERMITIDO_HASTA, None)
         if self.en_el_ingreso:
             ingreso_pendiente.completar(self.request, self.cuenta)
+        else:
+            ingreso_pendiente.marcar_verificado(self.request)
         return _pagina_de_codigos(self.request, codigos)
 
 

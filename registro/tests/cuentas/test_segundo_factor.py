@@ -306,3 +306,38 @@ def test_quitar_una_llave_pide_la_contrasena(client, con_app):
     otra = LlaveDeAcceso.objects.create(usuario=cuenta, credencial=b"otra", clave_publica=b"x")
     client.post(reverse("cuentas:quitar_segundo_factor"), {"password": CONTRASENA})
     assert not LlaveDeAcceso.objects.filter(pk=otra.pk).exists()  # all factors go together
+
+
+def test_acciones_de_riesgo_piden_el_segundo_factor_otra_vez(client, con_app, settings):
+    settings.SEGUNDO_FACTOR = "acciones"
+    secreto, codigos = con_app
+    cambiar_correo = reverse("cuentas:cambiar_correo")
+    ingresar(client, "ana.ejemplo")
+    client.post(CODIGO, {"codigo": codigo(secreto, dentro_de=1)})
+    assert client.get(cambiar_correo).status_code == 200  # the code was given a moment ago
+
+    sesion = client.session
+    sesion["segundo_factor_verificado_en"] -= 6 * 60
+    sesion.save()
+    respuesta = client.get(cambiar_correo)
+    confirmar = reverse("cuentas:confirmar_con_codigo")
+    assert respuesta.url == f"{confirmar}?siguiente=%2Foficina-virtual%2Fmi-oficina%2Fcorreo%2F"
+    pagina = client.get(respuesta.url).content.decode()
+    assert "Confirme que es usted" in pagina
+    respuesta = client.post(respuesta.url, {"codigo": "000000"})
+    assert "no es correcto" in error_del_campo(respuesta, "codigo")
+    respuesta = client.post(f"{confirmar}?siguiente=https://x.example/", {"codigo": codigos[0]})
+    assert respuesta.url == MI_OFICINA  # never off the site
+    assert client.get(cambiar_correo).status_code == 200
+    assert client.get(reverse("cuentas:cambiar_contrasena")).status_code == 200
+
+
+def test_acciones_de_riesgo_sin_segundo_factor_piden_activarlo(client, confirmada, settings):
+    settings.SEGUNDO_FACTOR = "acciones"
+    assert ingresar(client, "ana.ejemplo").url == MI_OFICINA  # login asks nothing more
+    respuesta = client.get(reverse("cuentas:cambiar_contrasena"), follow=True)
+    assert respuesta.redirect_chain[-1][0] == ACTIVAR
+    assert "pide la verificación en dos pasos" in html.unescape(respuesta.content.decode())
+    secreto = clave_mostrada(respuesta.content.decode())
+    client.post(ACTIVAR, {"codigo": codigo(secreto)})
+    assert client.get(reverse("cuentas:cambiar_contrasena")).status_code == 200
