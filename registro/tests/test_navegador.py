@@ -640,3 +640,39 @@ def test_agregar_una_llave_de_acceso_e_ingresar_con_ella(page: Page, live_server
     boton.click()
     expect(page.get_by_role("heading", name="Mi Oficina Virtual", exact=True)).to_be_visible()
     assert LlaveDeAcceso.objects.get(usuario=cuenta).usada_en is not None
+
+
+def test_las_paginas_que_piden_la_contrasena_o_el_codigo_otra_vez(
+    page: Page, live_server, cuenta, settings
+):
+    """The forms around two-step verification, each seen at both widths: confirm with a code
+    before a high-risk action, new recovery codes, another phone, removing it."""
+    import pyotp
+
+    from registro.cuentas.segundo_factor import flows as segundo_factor
+    from registro.models import AppAutenticadora
+
+    settings.SEGUNDO_FACTOR = "acciones"
+    secreto = segundo_factor.nuevo_secreto()
+    AppAutenticadora.objects.create(usuario=cuenta, secreto=secreto)
+    segundo_factor.codigos_nuevos(cuenta)
+    page.goto(f"{live_server.url}/oficina-virtual/ingresar/")
+    page.get_by_label("Nombre de usuario").fill("pedro.prueba")
+    page.get_by_label("Contraseña:", exact=True).fill(CONTRASENA)
+    page.get_by_role("button", name="Ingresar", exact=True).click()
+    page.get_by_label("Código").fill(pyotp.TOTP(secreto).now())
+    page.get_by_role("button", name="Verificar").click()
+
+    base = f"{live_server.url}/oficina-virtual/mi-oficina/verificacion-en-dos-pasos"
+    for nombre, ruta, titulo in (
+        ("41-codigos-nuevos", "/codigos-nuevos/", "Códigos de recuperación nuevos"),
+        ("42-cambiar-app", "/cambiar-app/", "Cambiar de teléfono o de app"),
+        ("43-quitar-dos-pasos", "/quitar/", "Quitar la verificación en dos pasos"),
+    ):
+        page.goto(base + ruta)
+        expect(page.get_by_role("heading", name=titulo)).to_be_visible()
+        capturar(page, nombre)
+
+    page.goto(f"{live_server.url}/oficina-virtual/mi-oficina/confirmar/?siguiente=/")
+    expect(page.get_by_role("heading", name="Confirme que es usted")).to_be_visible()
+    capturar(page, "44-confirmar-con-codigo")
