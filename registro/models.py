@@ -225,6 +225,10 @@ class Usuario(AbstractUser):
     # Raised by "Cerrar sesión en todos los dispositivos": it is part of every session's
     # proof of the account (get_session_auth_hash), so each session made before ends.
     generacion_de_sesiones = models.PositiveIntegerField(default=0, editable=False)
+    # Wrong codes in a row at the second step, and the lock they bring (like a wrong
+    # password's), whatever the person's factors are (registro/cuentas/segundo_factor/).
+    segundo_paso_fallos = models.PositiveSmallIntegerField(default=0, editable=False)
+    segundo_paso_bloqueado_hasta = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UsuarioManager()
 
@@ -441,9 +445,6 @@ class AppAutenticadora(models.Model):
     activada_en = models.DateTimeField(_("activada el"), default=timezone.now)
     # The 30-second step of the last code accepted: a code seen once is never accepted again.
     ultimo_paso = models.BigIntegerField(default=0)
-    # Wrong codes in a row, and the lock they bring (like a wrong password's).
-    fallos = models.PositiveSmallIntegerField(default=0)
-    bloqueada_hasta = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("app autenticadora")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import fechas
 from ..cuentas import enlaces, flows
 from ..cuentas.segundo_factor import flows as segundo_factor
-from ..models import AppAutenticadora, Usuario
+from ..models import AppAutenticadora, LlaveDeAcceso, Usuario
 from .busqueda import buscar_cuentas
 from .paginacion import PaginadorEstimado
 
@@ -104,7 +104,12 @@ class UsuarioAdmin(UserAdmin):
 
     def get_queryset(self, request):
         con_app = AppAutenticadora.objects.filter(usuario=OuterRef("pk"))
-        return super().get_queryset(request).annotate(con_dos_pasos=Exists(con_app))
+        con_llave = LlaveDeAcceso.objects.filter(usuario=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(con_dos_pasos=Exists(con_app) | Exists(con_llave))
+        )
 
     @admin.display(boolean=True, description=_("dos pasos"))
     def dos_pasos(self, obj):
@@ -113,11 +118,17 @@ class UsuarioAdmin(UserAdmin):
     @admin.display(description=_("verificación en dos pasos"))
     def segundo_factor(self, obj):
         """Whether it is on and how many recovery codes are left: never a secret or a code."""
-        app = AppAutenticadora.objects.filter(usuario=obj).first()
-        if app is None:
+        if not segundo_factor.tiene(obj):
             return _("Desactivada")
-        return _("Activa desde el %(fecha)s; códigos de recuperación sin usar: %(n)d") % {
-            "fecha": fechas.fecha(app.activada_en),
+        app = AppAutenticadora.objects.filter(usuario=obj).first()
+        return _(
+            "Activa. App autenticadora: %(app)s; llaves de acceso: %(llaves)d; códigos de "
+            "recuperación sin usar: %(n)d"
+        ) % {
+            "app": _("desde el %(fecha)s") % {"fecha": fechas.fecha(app.activada_en)}
+            if app
+            else _("no"),
+            "llaves": LlaveDeAcceso.objects.filter(usuario=obj).count(),
             "n": segundo_factor.codigos_restantes(obj),
         }
 

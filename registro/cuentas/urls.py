@@ -75,6 +75,11 @@ urlpatterns = [
         name="agregar_llave",
     ),
     path(
+        "oficina-virtual/mi-oficina/verificacion-en-dos-pasos/codigos/",
+        segundo_factor.codigos_de_recuperacion,
+        name="codigos_de_recuperacion",
+    ),
+    path(
         "oficina-virtual/mi-oficina/verificacion-en-dos-pasos/llaves/<int:pk>/quitar/",
         segundo_factor.QuitarLlaveView.as_view(),
         name="quitar_llave",

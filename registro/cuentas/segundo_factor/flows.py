@@ -51,7 +51,11 @@ def para_acciones_de_riesgo() -> bool:
 
 
 def tiene(usuario: Usuario) -> bool:
-    return AppAutenticadora.objects.filter(usuario=usuario).exists()
+    """An authenticator app or a passkey (each comes with recovery codes)."""
+    return (
+        AppAutenticadora.objects.filter(usuario=usuario).exists()
+        or LlaveDeAcceso.objects.filter(usuario=usuario).exists()
+    )
 
 
 def se_pide_al_ingresar(usuario: Usuario) -> bool:
@@ -88,7 +92,6 @@ def activar(usuario: Usuario, secreto: str, codigo: str) -> list[str] | None:
             defaults={
                 "secreto": secreto,
                 "ultimo_paso": paso,
-                "fallos": 0,
                 "activada_en": timezone.now(),
             },
         )
@@ -122,32 +125,33 @@ def quitar(usuario: Usuario) -> None:
 
 
 def verificar(usuario: Usuario, codigo: str) -> str | None:
-    """Checks a code typed at login: "app" or "recuperacion" when it is good, None when not.
-    Raises Bloqueada while the lock of too many wrong codes lasts."""
-    app = AppAutenticadora.objects.get(usuario=usuario)
-    if app.bloqueada_hasta and app.bloqueada_hasta > timezone.now():
-        raise Bloqueada(app.bloqueada_hasta)
+    """Checks a code typed at the second step: "app" or "recuperacion" when it is good, None
+    when not. Raises Bloqueada while the lock of too many wrong codes lasts."""
+    bloqueo = usuario.segundo_paso_bloqueado_hasta
+    if bloqueo and bloqueo > timezone.now():
+        raise Bloqueada(bloqueo)
     limpio = "".join(codigo.split()).replace("-", "").upper()
-    if limpio.isdigit():
+    app = AppAutenticadora.objects.filter(usuario=usuario).first()
+    como = None
+    if limpio.isdigit() and app is not None:
         paso = _paso_valido(app.secreto, limpio, despues_de=app.ultimo_paso)
         # Taken in one statement: two logins racing with one code cannot both use it.
-        if paso is not None and AppAutenticadora.objects.filter(
-            pk=app.pk, ultimo_paso__lt=paso
-        ).update(ultimo_paso=paso, fallos=0, bloqueada_hasta=None):
-            return "app"
+        tomado = AppAutenticadora.objects.filter(pk=app.pk, ultimo_paso__lt=paso or 0)
+        if paso is not None and tomado.update(ultimo_paso=paso):
+            como = "app"
     elif CodigoDeRecuperacion.objects.filter(usuario=usuario, huella=_huella(limpio)).delete()[0]:
-        AppAutenticadora.objects.filter(pk=app.pk).update(fallos=0, bloqueada_hasta=None)
-        return "recuperacion"
-    _fallo(app)
+        como = "recuperacion"
+    cuenta = Usuario.objects.filter(pk=usuario.pk)
+    if como is not None:
+        cuenta.update(segundo_paso_fallos=0, segundo_paso_bloqueado_hasta=None)
+        return como
+    cuenta.update(segundo_paso_fallos=F("segundo_paso_fallos") + 1)
+    hasta = timezone.now() + BLOQUEO
+    if cuenta.filter(segundo_paso_fallos__gte=FALLOS_MAXIMOS).update(
+        segundo_paso_fallos=0, segundo_paso_bloqueado_hasta=hasta
+    ):
+        raise Bloqueada(hasta)
     return None
-
-
-def _fallo(app: AppAutenticadora) -> None:
-    AppAutenticadora.objects.filter(pk=app.pk).update(fallos=F("fallos") + 1)
-    bloqueo = timezone.now() + BLOQUEO
-    bloqueadas = AppAutenticadora.objects.filter(pk=app.pk, fallos__gte=FALLOS_MAXIMOS)
-    if bloqueadas.update(fallos=0, bloqueada_hasta=bloqueo):
-        raise Bloqueada(bloqueo)
 
 
 def _paso_valido(secreto: str, codigo: str, despues_de: int) -> int | None:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import FormView
 
 from ... import fechas
-from ...models import Actividad, LlaveDeAcceso
+from ...models import Actividad, AppAutenticadora, LlaveDeAcceso
 from ..actividad import dispositivos
 from ..actividad import flows as actividad
 from ..forms import ConfirmarContrasenaForm
@@ -29,6 +29,7 @@ from .forms import CodigoDeLaAppForm, CodigoForm
 # Session keys: the secret shown while the person sets up the app, until its first code; until
 # when they may replace the app they have (after typing their password).
 SECRETO_NUEVO = "segundo_factor_secreto_nuevo"
+CODIGOS_POR_MOSTRAR = "segundo_factor_codigos_por_mostrar"
 CAMBIO_PERMITIDO_HASTA = "segundo_factor_cambio_hasta"
 
 CODIGO_INCORRECTO = _(
@@ -94,7 +95,13 @@ class IngresarCodigoView(FormView):
 
     def get_context_data(self, **kwargs):
         con_llave = LlaveDeAcceso.objects.filter(usuario=self.cuenta).exists()
-        return super().get_context_data(con_llave=con_llave, **kwargs)
+        contexto = super().get_context_data(con_llave=con_llave, **kwargs)
+        if not AppAutenticadora.objects.filter(usuario=self.cuenta).exists():
+            contexto["explicacion"] = _(
+                "Use su llave de acceso (abajo). Si no la tiene a la mano, escriba uno de sus "
+                "códigos de recuperación."
+            )
+        return contexto
 
     def form_valid(self, form):
         try:
@@ -160,6 +167,7 @@ def segundo_factor(request):
         "restantes": flows.codigos_restantes(request.user),
         "obligatorio": flows.obligatorio(),
         "llaves": LlaveDeAcceso.objects.filter(usuario=request.user).order_by("creada_en"),
+        "activa": flows.tiene(request.user),
     }
     return render(request, "cuentas/segundo_factor.html", contexto)
 
@@ -249,8 +257,8 @@ class CambiarAppView(ConContrasenaView):
         "titulo": _("Cambiar de teléfono o de app"),
         "boton": _("Continuar"),
         "explicacion": _(
-            "Enseguida verá un código QR nuevo para su app; el de ahora dejará de servir en "
-            "cuanto active el nuevo. Escriba su contraseña para continuar."
+            "Enseguida verá un código QR para su app; si ya tenía una, dejará de servir en "
+            "cuanto active la nueva. Escriba su contraseña para continuar."
         ),
     }
 
@@ -296,8 +304,6 @@ def _error(mensaje, estado: int = 400) -> JsonResponse:
 @_solo_si_se_ofrece
 @require_POST
 def opciones_para_agregar_llave(request):
-    if not flows.tiene(request.user):  # a passkey joins the app, it does not replace it
-        return _error(_("Primero active la verificación en dos pasos con una app."))
     opciones = llaves.opciones_para_agregar(request, request.user)
     return HttpResponse(opciones, content_type="application/json")
 
@@ -312,7 +318,21 @@ def agregar_llave(request):
         return _error(LLAVE_NO_VERIFICADA)
     actividad.anotar(request, request.user, Actividad.Tipo.LLAVE_AGREGADA)
     messages.success(request, _("Agregó una llave de acceso: %(nombre)s.") % {"nombre": nombre})
+    if flows.codigos_restantes(request.user) == 0:  # the first factor: its recovery codes
+        request.session[CODIGOS_POR_MOSTRAR] = flows.codigos_nuevos(request.user)
+        return JsonResponse({"siguiente": reverse("cuentas:codigos_de_recuperacion")})
     return JsonResponse({"siguiente": reverse("cuentas:segundo_factor")})
+
+
+@login_required
+@require_safe
+def codigos_de_recuperacion(request):
+    """The recovery codes made with a first passkey, shown once (the script that added it
+    came here next)."""
+    codigos = request.session.pop(CODIGOS_POR_MOSTRAR, None)
+    if not codigos:
+        return redirect("cuentas:segundo_factor")
+    return _pagina_de_codigos(request, codigos)
 
 
 @require_POST

@@ -71,7 +71,7 @@ def test_el_personal_ve_la_verificacion_en_dos_pasos_y_la_quita_tras_la_ventanil
     assert "column-dos_pasos" in lista
     ficha = personal.get(reverse("admin:registro_usuario_change", args=[confirmada.pk]))
     ficha = ficha.content.decode()
-    assert "Activa desde el" in ficha and "códigos de recuperación sin usar: 10" in ficha
+    assert "App autenticadora: desde el" in ficha and "recuperación sin usar: 10" in ficha
     secreto = AppAutenticadora.objects.get().secreto
     assert secreto not in ficha and not any(c.replace(" ", "") in ficha for c in codigos)
 

@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from registro.cuentas.segundo_factor import flows
 from registro.models import AppAutenticadora, CodigoDeRecuperacion, LlaveDeAcceso
 
 from ..conftest import CONTRASENA, MI_OFICINA, error_del_campo, ingresar
@@ -83,7 +84,7 @@ def test_activar_muestra_el_qr_y_la_clave_y_pide_el_primer_codigo(client, confir
     huellas = set(CodigoDeRecuperacion.objects.values_list("huella", flat=True))
     assert len(huellas) == 10 and not {c.replace(" ", "") for c in codigos} & huellas
     pagina = client.get(SEGUNDO_FACTOR).content.decode()
-    assert "Activa desde el" in pagina and "<dd>10</dd>" in pagina
+    assert "Activa desde el" in pagina and "<dd>10</dd>" in pagina and "<dd>Activa</dd>" in pagina
 
 
 def test_ingresar_pide_el_codigo_despues_de_la_contrasena(client, con_app):
@@ -146,10 +147,10 @@ def test_cinco_codigos_equivocados_bloquean_15_minutos(client, con_app):
     respuesta = client.post(CODIGO, {"codigo": codigos[0]})
     assert respuesta.status_code == 429 and "_auth_user_id" not in client.session
 
-    app = AppAutenticadora.objects.get()
-    assert app.bloqueada_hasta - timezone.now() > datetime.timedelta(minutes=14)
-    app.bloqueada_hasta = timezone.now() - datetime.timedelta(seconds=1)
-    app.save()
+    cuenta = AppAutenticadora.objects.get().usuario
+    assert cuenta.segundo_paso_bloqueado_hasta - timezone.now() > datetime.timedelta(minutes=14)
+    cuenta.segundo_paso_bloqueado_hasta = timezone.now() - datetime.timedelta(seconds=1)
+    cuenta.save()
     ingresar(client, "ana.ejemplo")
     assert client.post(CODIGO, {"codigo": codigos[0]}).url == MI_OFICINA
 
@@ -246,7 +247,7 @@ def test_sin_sesion_las_paginas_piden_ingresar(client):
 # here, what the server refuses.
 
 
-def test_una_llave_de_acceso_solo_se_agrega_con_la_app_y_una_respuesta_valida(client, con_app):
+def test_una_llave_de_acceso_solo_se_agrega_con_una_respuesta_valida(client, con_app):
     opciones = reverse("cuentas:opciones_para_agregar_llave")
     agregar = reverse("cuentas:agregar_llave")
     assert client.post(opciones).status_code == 302  # sign in first
@@ -265,7 +266,7 @@ def test_una_llave_de_acceso_solo_se_agrega_con_la_app_y_una_respuesta_valida(cl
     assert not LlaveDeAcceso.objects.exists()
 
     AppAutenticadora.objects.all().delete()
-    assert client.post(opciones).status_code == 400  # a passkey joins the app
+    assert client.post(opciones).status_code == 200  # a passkey can be the only factor too
 
 
 def test_ingresar_con_llave_pide_primero_la_contrasena(client, con_app):
@@ -341,3 +342,25 @@ def test_acciones_de_riesgo_sin_segundo_factor_piden_activarlo(client, confirmad
     secreto = clave_mostrada(respuesta.content.decode())
     client.post(ACTIVAR, {"codigo": codigo(secreto)})
     assert client.get(reverse("cuentas:cambiar_contrasena")).status_code == 200
+
+
+def test_con_solo_llaves_de_acceso_los_codigos_de_recuperacion_tambien_se_limitan(client, cuenta):
+    """A passkey-only account (its recovery codes came with its first passkey): the second
+    step asks for it, a recovery code stands in for it, wrong ones lock 15 minutes."""
+    LlaveDeAcceso.objects.create(usuario=cuenta, credencial=b"llave", clave_publica=b"x")
+    codigos = flows.codigos_nuevos(cuenta)
+    assert ingresar(client, "pedro.prueba").url == CODIGO
+    pagina = client.get(CODIGO).content.decode()
+    assert "Use su llave de acceso" in pagina and "Usar una llave de acceso" in pagina
+    assert client.post(CODIGO, {"codigo": codigos[0]}).url == MI_OFICINA
+    client.post(reverse("cuentas:salir"))
+
+    ingresar(client, "pedro.prueba")
+    for _ in range(4):
+        assert client.post(CODIGO, {"codigo": "123456"}).status_code == 200  # no app: never good
+    assert client.post(CODIGO, {"codigo": codigos[1]}).url == MI_OFICINA  # a good one resets
+    client.post(reverse("cuentas:salir"))
+    ingresar(client, "pedro.prueba")
+    for _ in range(4):
+        client.post(CODIGO, {"codigo": "ZZZZZ ZZZZZ"})
+    assert client.post(CODIGO, {"codigo": "ZZZZZ ZZZZZ"}).status_code == 429
