@@ -25,7 +25,6 @@ import csv
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -41,26 +40,13 @@ os.environ.setdefault("CONEXIONES", "64")
 os.environ["SALA_DE_ESPERA"] = "apagada"  # Escala.entorno passes it to the app servers
 
 from bench.servicio import CONEXIONES, DURACION, wrk  # noqa: E402
-from deploy.escala import PG_BIN, Escala  # noqa: E402
+from deploy.escala import PG_BIN, Escala, base_libre  # noqa: E402
 
 N_REGISTRO = int(os.environ.get("N_REGISTRO", "100000"))
 RONDAS = 3  # pgbench runs on each database; the median is shown
 PASO_1 = "/oficina-virtual/registro/"
 VIAS = {"nginx": "nginx → HAProxy → apps", "haproxy": "directo a HAProxy → apps"}
 PAGINAS = {"portal (/)": "/", "Oficina Virtual (/oficina-virtual/)": "/oficina-virtual/"}
-
-
-def puerto_libre(desde: int = 30080) -> int:
-    """A base port with every port of the topology free."""
-    for base in range(desde, desde + 2000, 20):
-        try:
-            for distancia in (*range(6), 11, 12):
-                with socket.socket() as prueba:
-                    prueba.bind(("127.0.0.1", base + distancia))
-        except OSError:
-            continue
-        return base
-    raise RuntimeError(f"Sin puertos libres desde {desde}")
 
 
 def cargar_registro(escala: Escala, carpeta: Path):
@@ -209,7 +195,7 @@ def imprimir(escala: Escala, paginas: dict, servidores: dict, bases: dict):
 def main():
     carpeta = Path(tempfile.mkdtemp(prefix="bench-escala-"))
     carpeta.chmod(0o755)
-    escala = Escala.abrir(carpeta, puerto=puerto_libre(), servidores=2)
+    escala = Escala.abrir(carpeta, puerto=base_libre(), servidores=2)
     print(f"Topología en {carpeta}, nginx en {escala.url()}", flush=True)
     try:
         escala.iniciar(["primario"])

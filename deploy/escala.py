@@ -437,6 +437,21 @@ class Escala:
 _DE_CADA_PROCESO = {"DJANGO_ALLOW_ASYNC_UNSAFE", "PROMETHEUS_MULTIPROC_DIR", "SERVIDOR", "PORT"}
 
 
+def base_libre(servidores: int = 2) -> int:
+    """A base port, drawn at random, whose topology's ports are all free on loopback (for a
+    topology of its own beside others: the tests, the benchmark)."""
+    for _ in range(50):
+        base = 20_000 + secrets.randbelow(40_000)
+        try:
+            for puerto in range(base, base + PRIMER_SERVIDOR + servidores):
+                with socket.socket() as prueba:
+                    prueba.bind((HOST, puerto))
+        except OSError:
+            continue
+        return base
+    raise RuntimeError("Sin puertos libres en 127.0.0.1")
+
+
 def _programa(nombre: str) -> str:
     """Its path; Debian puts these in /usr/sbin, which a user's PATH may lack."""
     return shutil.which(nombre, path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin") or nombre

@@ -455,7 +455,7 @@ class AppAutenticadora(models.Model):
 
 
 class CodigoDeRecuperacion(models.Model):
-    """A single-use code that stands in for the authenticator app, shown once; only its keyed
+    """A single-use code that stands in for the app or a passkey, shown once; only its keyed
     hash is kept."""
 
     usuario = models.ForeignKey(
@@ -468,8 +468,8 @@ class CodigoDeRecuperacion(models.Model):
 
 
 class LlaveDeAcceso(models.Model):
-    """A passkey (WebAuthn): a security key or a phone's screen lock, another way through the
-    second step for a person who has set up two-step verification."""
+    """A passkey (WebAuthn): a security key or a phone's screen lock, a way through the second
+    step beside the authenticator app or instead of it."""
 
     usuario = models.ForeignKey(Usuario, on_delete=models.CASCADE, related_name="llaves_de_acceso")
     credencial = models.BinaryField(unique=True)

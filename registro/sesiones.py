@@ -93,9 +93,16 @@ class RenovacionDeSesionMiddleware:
             sesion[self.MARCA] = ahora
         elif sesion.session_key is not None:  # a cookie: renew it if its time has come
             renovada = sesion.get(self.MARCA, 0)  # loads it; a stale cookie's key becomes None
-            if sesion.session_key and ahora - renovada >= self.RENOVAR_CADA:
+            if sesion.session_key and toca_renovar(renovada, ahora):
                 sesion[self.MARCA] = ahora
         return respuesta
+
+
+def toca_renovar(renovada: float, ahora: float) -> bool:
+    return ahora - renovada >= RenovacionDeSesionMiddleware.RENOVAR_CADA
+
+
+AVISO_ANTES = 2 * 60  # seconds: when static/js/sesion.js warns before an idle session ends
 
 
 def segundos_restantes(request) -> int:
@@ -103,7 +110,7 @@ def segundos_restantes(request) -> int:
     last renewal, which this request makes when it is due (RenovacionDeSesionMiddleware)."""
     renovada = request.session.get(RenovacionDeSesionMiddleware.MARCA, 0)
     ahora = time.time()
-    if ahora - renovada >= RenovacionDeSesionMiddleware.RENOVAR_CADA:
+    if toca_renovar(renovada, ahora):
         renovada = ahora
     return int(renovada + settings.SESSION_COOKIE_AGE - ahora)
 
@@ -123,6 +130,3 @@ def aviso_de_fin(request) -> dict:
         "SESION_AVISO": AVISO_ANTES,
         "SESION_DURACION": settings.SESSION_COOKIE_AGE,
     }
-
-
-AVISO_ANTES = 2 * 60  # seconds

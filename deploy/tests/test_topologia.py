@@ -8,9 +8,7 @@ import csv
 import io
 import os
 import re
-import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,7 +22,7 @@ import psycopg2
 import pytest
 from django.conf import settings
 
-from deploy.escala import Escala
+from deploy.escala import Escala, base_libre
 from registro.mensajes import CURP_CON_CUENTA
 from registro.tests.conftest import CONTRASENA, ficha_csrf
 from registro.tests.test_escalamiento import Persona
@@ -35,23 +33,10 @@ CREADO = "/oficina-virtual/registro/usuario-creado/"
 DEMO = Path(settings.BASE_DIR) / "datos" / "derechohabientes-demo.csv"
 
 
-def _puertos_libres() -> int:
-    """A base port with the 13 after it free on loopback."""
-    for _ in range(50):
-        base = 20_000 + secrets.randbelow(40_000)
-        libres = True
-        for puerto in range(base, base + 13):
-            with socket.socket() as prueba:
-                libres &= prueba.connect_ex(("127.0.0.1", puerto)) != 0
-        if libres:
-            return base
-    raise RuntimeError("sin puertos libres")
-
-
 class Topologia:
     def __init__(self, carpeta: Path):
         self.carpeta = carpeta
-        self.escala = Escala.abrir(carpeta, puerto=_puertos_libres(), servidores=2)
+        self.escala = Escala.abrir(carpeta, puerto=base_libre(), servidores=2)
         self.sitio = self.escala.url("nginx")
         self._curps = [fila["curp"] for fila in csv.DictReader(DEMO.open(encoding="utf-8"))]
         self._siguiente = 0

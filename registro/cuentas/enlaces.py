@@ -12,6 +12,7 @@ from collections.abc import Callable
 from django.core import signing
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from ..models import Usuario
 
@@ -62,3 +63,10 @@ def url_para(request, nombre: str) -> UrlPara:
     """The absolute URL of the page ``nombre`` for a link's token, on the host the request
     came to."""
     return lambda token: request.build_absolute_uri(reverse(nombre, args=[token]))
+
+
+def siguiente_local(request, por_omision: str) -> str:
+    """The ?siguiente= a page was given, if it stays on this site; else ``por_omision``."""
+    siguiente = request.GET.get("siguiente", "")
+    local = url_has_allowed_host_and_scheme(siguiente, {request.get_host()}, request.is_secure())
+    return siguiente if local else reverse(por_omision)

@@ -129,9 +129,12 @@ class CambioContrasenaForm(PasswordChangeForm):
 class RecuperarContrasenaForm(PasswordResetForm):
     """Django's form, with the look-up by e-mail on the index of LOWER(email)."""
 
+    encontradas: list[Usuario] = []
+
     def get_users(self, email):
         cuentas = Usuario.objects.filter(mismo_correo(email), is_active=True)
-        return (c for c in cuentas if c.has_usable_password())
+        self.encontradas = [c for c in cuentas if c.has_usable_password()]
+        return iter(self.encontradas)
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
         """Queued like every other message (cuentas.correo), not sent in the request."""

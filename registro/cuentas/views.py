@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST, require_safe
@@ -51,13 +50,14 @@ class IngresarView(auth_views.LoginView):
         institution requires it."""
         cuenta = form.get_user()
         if segundo_factor.se_pide_al_ingresar(cuenta):
-            ingreso_pendiente.guardar(self.request, cuenta, self.get_success_url())
-            return redirect("cuentas:ingresar_codigo")
-        if segundo_factor.obligatorio() and not cuenta.is_staff:
-            ingreso_pendiente.guardar(self.request, cuenta, self.get_success_url())
+            segundo_paso = "cuentas:ingresar_codigo"
+        elif segundo_factor.obligatorio() and not cuenta.is_staff:
+            segundo_paso = "cuentas:activar_segundo_factor"
             messages.info(self.request, SEGUNDO_FACTOR_OBLIGATORIO)
-            return redirect("cuentas:activar_segundo_factor")
-        return super().form_valid(form)
+        else:
+            return super().form_valid(form)
+        ingreso_pendiente.guardar(self.request, cuenta, self.get_success_url())
+        return redirect(segundo_paso)
 
     def form_invalid(self, form):
         sin_confirmar = getattr(form, "sin_confirmar", None)
@@ -138,10 +138,7 @@ def cerrar_sesiones(request):
 def seguir_en_la_sesion(request):
     """The warning's "Seguir en la sesión": the hour starts again; back where they were."""
     sesiones.renovar(request)
-    siguiente = request.GET.get("siguiente", "")
-    if not url_has_allowed_host_and_scheme(siguiente, {request.get_host()}, request.is_secure()):
-        siguiente = reverse("cuentas:mi_oficina")
-    return redirect(siguiente)
+    return redirect(enlaces.siguiente_local(request, "cuentas:mi_oficina"))
 
 
 @method_decorator(de_riesgo, name="dispatch")
@@ -203,9 +200,10 @@ class RecuperarContrasenaView(auth_views.PasswordResetView):
     }
 
     def form_valid(self, form):
-        for cuenta in form.get_users(form.cleaned_data["email"]):
+        respuesta = super().form_valid(form)  # the form keeps the accounts it wrote to
+        for cuenta in form.encontradas:
             actividad.anotar(self.request, cuenta, Actividad.Tipo.RECUPERACION)
-        return super().form_valid(form)
+        return respuesta
 
 
 class RecuperarContrasenaConfirmarView(auth_views.PasswordResetConfirmView):

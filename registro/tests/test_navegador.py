@@ -88,6 +88,14 @@ def llenar_paso_2(page: Page, usuario: str = "ana.navegador") -> None:
     page.get_by_label("Correo electrónico").fill(f"{usuario}@correo.example")
 
 
+def ingresar(page: Page, live_server, usuario: str, contrasena: str = CONTRASENA) -> None:
+    """User name and password on "Ingresar", as a person types them."""
+    page.goto(f"{live_server.url}/oficina-virtual/ingresar/")
+    page.get_by_label("Nombre de usuario").fill(usuario)
+    page.get_by_label("Contraseña:", exact=True).fill(contrasena)
+    page.get_by_role("button", name="Ingresar", exact=True).click()
+
+
 def test_registro_completo_con_clics_desde_el_portal(page: Page, live_server, derechohabiente):
     page.goto(live_server.url + "/")
     capturar(page, "01-portal")
@@ -497,13 +505,7 @@ def test_activar_la_verificacion_en_dos_pasos_e_ingresar_con_el_codigo(
         correo_confirmado_en=timezone.now(),
     )
 
-    def ingresar():
-        page.goto(f"{live_server.url}/oficina-virtual/ingresar/")
-        page.get_by_label("Nombre de usuario").fill("ana.dospasos")
-        page.get_by_label("Contraseña:", exact=True).fill(CONTRASENA)
-        page.get_by_role("button", name="Ingresar", exact=True).click()
-
-    ingresar()
+    ingresar(page, live_server, "ana.dospasos")
     page.get_by_role("link", name="Verificación en dos pasos").click()
     capturar(page, "30-verificacion-en-dos-pasos")
     page.get_by_role("link", name="Activar la verificación en dos pasos").click()
@@ -521,7 +523,7 @@ def test_activar_la_verificacion_en_dos_pasos_e_ingresar_con_el_codigo(
     page.get_by_role("link", name="Ya los guardé").click()
     page.get_by_role("button", name="Salir").click()
 
-    ingresar()
+    ingresar(page, live_server, "ana.dospasos")
     expect(page.get_by_role("heading", name="Verificación en dos pasos")).to_be_visible()
     capturar(page, "33-ingresar-codigo")
     page.get_by_label("Código").fill("000000")
@@ -542,10 +544,7 @@ def test_el_aviso_antes_de_que_termine_la_sesion_deja_seguir_en_ella(
     from django.contrib.sessions.models import Session
 
     settings.SESSION_COOKIE_AGE = 125  # the warning, 2 minutes before the end, in 5 s
-    page.goto(f"{live_server.url}/oficina-virtual/ingresar/")
-    page.get_by_label("Nombre de usuario").fill("pedro.prueba")
-    page.get_by_label("Contraseña:", exact=True).fill(CONTRASENA)
-    page.get_by_role("button", name="Ingresar", exact=True).click()
+    ingresar(page, live_server, "pedro.prueba")
     page.get_by_role("link", name="Cambiar correo electrónico").click()
     page.get_by_label("Correo electrónico nuevo").fill("escrito.a.medias@correo.example")
     aviso = page.get_by_role("alert").filter(has_text="Su sesión terminará en 2 minutos")
@@ -568,10 +567,7 @@ def test_mi_actividad_y_no_fui_yo(page: Page, live_server, cuenta, buzon):
     from registro.cuentas.actividad import flows as actividad
     from registro.models import Actividad
 
-    page.goto(f"{live_server.url}/oficina-virtual/ingresar/")
-    page.get_by_label("Nombre de usuario").fill("pedro.prueba")
-    page.get_by_label("Contraseña:", exact=True).fill("equivocada")
-    page.get_by_role("button", name="Ingresar", exact=True).click()
+    ingresar(page, live_server, "pedro.prueba", "equivocada")
     page.get_by_label("Contraseña:", exact=True).fill(CONTRASENA)
     page.get_by_role("button", name="Ingresar", exact=True).click()
     page.get_by_role("link", name="Mi actividad").click()
@@ -612,13 +608,7 @@ def test_agregar_una_llave_de_acceso_e_ingresar_con_ella(page: Page, live_server
     }
     devtools.send("WebAuthn.addVirtualAuthenticator", {"options": autenticador})
 
-    def ingresar():
-        page.goto(f"{live_server.url}/oficina-virtual/ingresar/")
-        page.get_by_label("Nombre de usuario").fill("pedro.prueba")
-        page.get_by_label("Contraseña:", exact=True).fill(CONTRASENA)
-        page.get_by_role("button", name="Ingresar", exact=True).click()
-
-    ingresar()
+    ingresar(page, live_server, "pedro.prueba")
     page.get_by_role("link", name="Verificación en dos pasos").click()
     page.get_by_role("button", name="Agregar una llave de acceso").click()
     expect(page.get_by_role("heading", name="Sus códigos de recuperación")).to_be_visible()
@@ -631,7 +621,7 @@ def test_agregar_una_llave_de_acceso_e_ingresar_con_ella(page: Page, live_server
     capturar(page, "39-llaves-de-acceso")
     page.get_by_role("button", name="Salir").click()
 
-    ingresar()
+    ingresar(page, live_server, "pedro.prueba")
     boton = page.get_by_role("button", name="Usar una llave de acceso")
     expect(boton).to_be_visible()
     capturar(page, "40-ingresar-con-llave")
@@ -654,10 +644,7 @@ def test_las_paginas_que_piden_la_contrasena_o_el_codigo_otra_vez(
     secreto = segundo_factor.nuevo_secreto()
     AppAutenticadora.objects.create(usuario=cuenta, secreto=secreto)
     segundo_factor.codigos_nuevos(cuenta)
-    page.goto(f"{live_server.url}/oficina-virtual/ingresar/")
-    page.get_by_label("Nombre de usuario").fill("pedro.prueba")
-    page.get_by_label("Contraseña:", exact=True).fill(CONTRASENA)
-    page.get_by_role("button", name="Ingresar", exact=True).click()
+    ingresar(page, live_server, "pedro.prueba")
     page.get_by_label("Código").fill(pyotp.TOTP(secreto).now())
     page.get_by_role("button", name="Verificar").click()
 

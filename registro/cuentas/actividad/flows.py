@@ -17,7 +17,6 @@ from ... import cliente, fechas
 from ...models import Actividad, Usuario, igual_sin_mayusculas, mismo_correo
 from .. import correo
 from ..enlaces import EnlaceInvalido
-from ..flows import cerrar_todas_las_sesiones
 from . import dispositivos
 
 Tipo = Actividad.Tipo
@@ -124,8 +123,8 @@ def no_fui_yo(entrada: Actividad, recuperar) -> bool:
         otras = Usuario.objects.exclude(pk=usuario.pk)
         if entrada.correo_anterior and not otras.filter(mismo_correo(entrada.correo_anterior)):
             usuario.email, usuario.correo_pendiente = entrada.correo_anterior, ""
+        # A new password ends every session: each proves the account with its hash.
         usuario.save(update_fields=["password", "email", "correo_pendiente"])
-        cerrar_todas_las_sesiones(usuario)
     recuperar(usuario)
     return True
 

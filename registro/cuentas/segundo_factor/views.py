@@ -1,6 +1,7 @@
-"""The second factor's pages: the code at login, and in Mi Oficina Virtual the page to set up
-the app, see how many recovery codes are left, make new ones or remove the factor (both after
-the password again)."""
+"""The second factor's pages: the code or a passkey at login, the code again before a
+high-risk action, and in Mi Oficina Virtual the page to set up the app and passkeys, see how
+many recovery codes are left, and make new ones, replace the app or remove a factor (each
+after the password again)."""
 
 import functools
 import time
@@ -11,7 +12,6 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -20,6 +20,7 @@ from django.views.generic import FormView
 
 from ... import fechas
 from ...models import Actividad, AppAutenticadora, LlaveDeAcceso
+from .. import enlaces
 from ..actividad import dispositivos
 from ..actividad import flows as actividad
 from ..forms import ConfirmarContrasenaForm
@@ -53,6 +54,30 @@ def _solo_si_se_ofrece(vista):
     return envuelta
 
 
+def _en_el_segundo_paso(request):
+    """Whose login waits for its second step now, or None."""
+    cuenta = ingreso_pendiente.usuario(request)
+    return cuenta if cuenta is not None and flows.se_pide_al_ingresar(cuenta) else None
+
+
+class _PideUnCodigo(FormView):
+    """A code of ``self.cuenta``'s (the app's or a recovery code), then ``verificado``."""
+
+    template_name = "cuentas/formulario.html"
+    form_class = CodigoForm
+
+    def form_valid(self, form):
+        try:
+            como = flows.verificar(self.cuenta, form.cleaned_data["codigo"])
+        except flows.Bloqueada:
+            ingreso_pendiente.olvidar(self.request)
+            return _bloqueada(self.request)
+        if como is None:
+            form.add_error("codigo", CODIGO_INCORRECTO)
+            return self.form_invalid(form)
+        return self.verificado(como)
+
+
 def _bloqueada(request):
     contexto = {
         "titulo": _("Ingreso bloqueado por un tiempo"),
@@ -72,11 +97,10 @@ def _pagina_de_codigos(request, codigos: list[str]):
 
 
 @method_decorator(never_cache, name="dispatch")
-class IngresarCodigoView(FormView):
+class IngresarCodigoView(_PideUnCodigo):
     """Login's second step, after the right password."""
 
     template_name = "cuentas/ingresar_codigo.html"
-    form_class = CodigoForm
     extra_context = {
         "titulo": _("Verificación en dos pasos"),
         "boton": _("Verificar"),
@@ -87,8 +111,8 @@ class IngresarCodigoView(FormView):
     }
 
     def dispatch(self, request, *args, **kwargs):
-        self.cuenta = ingreso_pendiente.usuario(request)
-        if self.cuenta is None or not flows.se_pide_al_ingresar(self.cuenta):
+        self.cuenta = _en_el_segundo_paso(request)
+        if self.cuenta is None:
             messages.info(request, INGRESO_VENCIDO)
             return redirect("cuentas:ingresar")
         return super().dispatch(request, *args, **kwargs)
@@ -103,15 +127,7 @@ class IngresarCodigoView(FormView):
             )
         return contexto
 
-    def form_valid(self, form):
-        try:
-            como = flows.verificar(self.cuenta, form.cleaned_data["codigo"])
-        except flows.Bloqueada:
-            ingreso_pendiente.olvidar(self.request)
-            return _bloqueada(self.request)
-        if como is None:
-            form.add_error("codigo", CODIGO_INCORRECTO)
-            return self.form_invalid(form)
+    def verificado(self, como: str):
         if como == "recuperacion":
             restantes = flows.codigos_restantes(self.cuenta)
             messages.warning(
@@ -127,11 +143,9 @@ class IngresarCodigoView(FormView):
 
 @method_decorator(login_required, name="dispatch")
 @method_decorator(never_cache, name="dispatch")
-class ConfirmarConCodigoView(FormView):
+class ConfirmarConCodigoView(_PideUnCodigo):
     """The second factor again, before a high-risk action (acciones.py); then back to it."""
 
-    template_name = "cuentas/formulario.html"
-    form_class = CodigoForm
     extra_context = {
         "titulo": _("Confirme que es usted"),
         "boton": _("Continuar"),
@@ -141,18 +155,13 @@ class ConfirmarConCodigoView(FormView):
         ),
     }
 
-    def form_valid(self, form):
-        try:
-            como = flows.verificar(self.request.user, form.cleaned_data["codigo"])
-        except flows.Bloqueada:
-            return _bloqueada(self.request)
-        if como is None:
-            form.add_error("codigo", CODIGO_INCORRECTO)
-            return self.form_invalid(form)
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.cuenta = request.user
+
+    def verificado(self, como: str):
         ingreso_pendiente.marcar_verificado(self.request)
-        siguiente = self.request.GET.get("siguiente", "")
-        local = url_has_allowed_host_and_scheme(siguiente, {self.request.get_host()})
-        return redirect(siguiente if local else "cuentas:mi_oficina")
+        return redirect(enlaces.siguiente_local(self.request, "cuentas:mi_oficina"))
 
 
 @login_required
@@ -161,13 +170,14 @@ class ConfirmarConCodigoView(FormView):
 def segundo_factor(request):
     """What the person has set up, and what they can do with it."""
     app = getattr(request.user, "app_autenticadora", None)
+    llaves = list(LlaveDeAcceso.objects.filter(usuario=request.user).order_by("creada_en"))
     contexto = {
         "app": app,
         "activada_en": fechas.fecha(app.activada_en) if app else "",
         "restantes": flows.codigos_restantes(request.user),
         "obligatorio": flows.obligatorio(),
-        "llaves": LlaveDeAcceso.objects.filter(usuario=request.user).order_by("creada_en"),
-        "activa": flows.tiene(request.user),
+        "llaves": llaves,
+        "activa": app is not None or bool(llaves),
     }
     return render(request, "cuentas/segundo_factor.html", contexto)
 
@@ -338,8 +348,8 @@ def codigos_de_recuperacion(request):
 @require_POST
 @never_cache
 def opciones_para_ingresar_con_llave(request):
-    cuenta = ingreso_pendiente.usuario(request)
-    if cuenta is None or not flows.se_pide_al_ingresar(cuenta):
+    cuenta = _en_el_segundo_paso(request)
+    if cuenta is None:
         return _error(INGRESO_VENCIDO)
     return HttpResponse(
         llaves.opciones_para_ingresar(request, cuenta), content_type="application/json"
@@ -349,8 +359,8 @@ def opciones_para_ingresar_con_llave(request):
 @require_POST
 @never_cache
 def ingresar_con_llave(request):
-    cuenta = ingreso_pendiente.usuario(request)
-    if cuenta is None or not flows.se_pide_al_ingresar(cuenta):
+    cuenta = _en_el_segundo_paso(request)
+    if cuenta is None:
         return _error(INGRESO_VENCIDO)
     if not llaves.verificar(request, cuenta, request.body.decode("utf-8", "replace")):
         return _error(LLAVE_NO_VERIFICADA)
