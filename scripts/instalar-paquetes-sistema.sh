@@ -6,11 +6,14 @@
 #   wrk        the load generator of make bench
 #   nginx, haproxy, pgbouncer   the front cache, the load balancer and the connection pooler
 #              of the topology (deploy/) the tests and make serve-escala run
+#   java       runs the Nu Html Checker (npm's vnu-jar) on every page in the tests
+#   tesseract  the off-the-shelf OCR that make bench-captcha attacks the image with
 set -euo pipefail
 PATH="$PATH:/usr/sbin"  # where Debian puts nginx, haproxy and pgbouncer
 declare -A paquetes=([chromium]="chromium fonts-dejavu-core" [espeak-ng]="espeak-ng" [npm]="npm"
                      [wrk]="wrk" [nginx]="nginx-light" [pgbouncer]="pgbouncer"
-                     [haproxy]="haproxy")
+                     [haproxy]="haproxy" [java]="default-jre-headless"
+                     [tesseract]="tesseract-ocr")
 faltan=()
 for programa in "$@"; do
   command -v "$programa" >/dev/null || faltan+=(${paquetes[$programa]})
