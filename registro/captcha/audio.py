@@ -3,17 +3,78 @@
 django-simple-captcha's own audio uses flite, which speaks English; here espeak-ng spells the
 challenge one character at a time with Spanish letter and digit names. Fetching the audio only
 reads the challenge: it neither consumes nor changes it, so the person still has to type it.
+
+A reading that espeak-ng could make again would be solved by making it again: a script that
+synthesised each letter and looked for its bytes in the file read 90 % of the challenges. So
+nothing of a reading is predictable: every one draws from `secrets` the voice, its speed and
+pitch, each letter's own speed and pitch, the pauses and the words between letters, and mixes
+in a murmur of other words and a hiss below the letters (docs/security.md, "The audio captcha
+against re-synthesis"). The letters' names stay those of the Spanish alphabet, said twice.
 """
 
+import array
+import io
+import math
+import os
+import secrets
 import shutil
 import struct
 import subprocess
+import wave
+
+from PIL import Image, ImageMath
 
 PROGRAMA = "espeak-ng"
 # Latin-American Spanish ("Spanish_(Latin_America)" in `espeak-ng --voices=es`): seseo, so
 # "ce" and "zeta" sound as a Mexican listener expects.
 VOZ = "es-419"
-VELOCIDAD = 130  # words per minute; slower than espeak-ng's 175 so each letter can be told apart
+# espeak-ng's plain male and female variants (`espeak-ng --voices=variant`); none of the
+# whispered, croaking or robotic ones.
+VARIANTES = ("m1", "m2", "m3", "m4", "m5", "m6", "m7", "f1", "f2", "f3", "f4", "f5")
+# Words per minute, around the 130 chosen so each letter can be told apart (espeak-ng's own
+# default, 175, runs them together); and espeak-ng's pitch, 0–99, around its default 50.
+VELOCIDADES = range(115, 146)
+TONOS = range(38, 63)
+# Each letter's own speed and pitch, in per cent of the reading's.
+VELOCIDAD_DE_LETRA = range(88, 113)
+TONO_DE_LETRA = range(-12, 13)
+PAUSAS_MS = range(0, 301)
+SILENCIO_INICIAL_MS = range(150, 901)
+INTRODUCCIONES = ("El código es:", "Escuche el código:", "Estos son los caracteres del código:")
+# Between letters: words no Spanish letter or digit is called, so a listener cannot take one
+# for a character.
+ENLACES = ("", "", "luego", "después", "sigue", "ahora", "la siguiente", "otra")
+# The murmur: ordinary words, none a letter's or a digit's name, said by another voice.
+PALABRAS_DEL_MURMULLO = [
+    "casa",
+    "mesa",
+    "camino",
+    "tarde",
+    "ventana",
+    "libro",
+    "puerto",
+    "campo",
+    "mañana",
+    "camisa",
+    "plaza",
+    "rueda",
+    "montaña",
+    "pueblo",
+    "carta",
+    "cocina",
+    "jardín",
+    "río",
+    "verano",
+    "lámpara",
+    "silla",
+    "fruta",
+    "piedra",
+    "nube",
+    "abrigo",
+]
+# How far below the letters the murmur and the hiss sit (their power against the letters').
+MURMULLO_DB = range(14, 19)
+SIBILANCIA_DB = 26
 TIEMPO_MAXIMO = 10  # seconds
 
 NOMBRES = {
@@ -56,48 +117,155 @@ NOMBRES = {
     "9": "nueve",
 }
 
+_azar = secrets.SystemRandom()
+
 
 def disponible() -> bool:
     """Whether espeak-ng is installed; without it the page offers no audio."""
     return shutil.which(PROGRAMA) is not None
 
 
-def texto_hablado(reto: str) -> str:
-    """The challenge spelled for a listener, one character per sentence, said twice."""
-    deletreo = ". ".join(NOMBRES.get(caracter, caracter) for caracter in reto.upper())
-    return f"{deletreo}. Repito: {deletreo}."
+def deletreo(reto: str) -> list[str]:
+    """The Spanish names of the challenge's characters, in order."""
+    return [NOMBRES.get(caracter, caracter) for caracter in reto.upper()]
 
 
-def sintetizar(texto: str) -> bytes:
-    """WAV bytes of `texto` spoken by espeak-ng; raises OSError, SubprocessError or ValueError."""
+def guion(reto: str) -> str:
+    """What espeak-ng reads (SSML): an introduction, the characters one by one, then
+    "Repito:" and the characters again; every pause, link word, speed and pitch drawn anew.
+    espeak-ng pauses at each change of prosody, so the letters need no full stop between them."""
+
+    def letras() -> str:
+        partes = []
+        for indice, nombre in enumerate(deletreo(reto)):
+            enlace = _azar.choice(ENLACES) if indice else ""
+            velocidad, tono = _azar.choice(VELOCIDAD_DE_LETRA), _azar.choice(TONO_DE_LETRA)
+            pausa = _azar.choice(PAUSAS_MS)
+            partes.append(
+                f'{enlace} <prosody rate="{velocidad}%" pitch="{tono:+d}%">{nombre}</prosody>'
+                f' <break time="{pausa}ms"/>'
+            )
+        return " ".join(partes)
+
+    return f"<speak>{_azar.choice(INTRODUCCIONES)} {letras()}. Repito: {letras()}.</speak>"
+
+
+def sintetizar(reto: str) -> bytes:
+    """WAV bytes of the challenge read aloud; raises OSError, SubprocessError or ValueError."""
     programa = shutil.which(PROGRAMA)
     if programa is None:
         raise FileNotFoundError(PROGRAMA)
-    resultado = subprocess.run(  # noqa: S603 - fixed program and options, no shell; "--" ends options
-        [programa, "--stdout", "-v", VOZ, "-s", str(VELOCIDAD), "--", texto],
-        capture_output=True,
-        timeout=TIEMPO_MAXIMO,
-        check=True,
+    murmullo = " ".join(_azar.choices(PALABRAS_DEL_MURMULLO, k=24))
+    # Both readings at once: the murmur costs no waiting.
+    with _espeak(programa, guion(reto), ssml=True) as letras, _espeak(programa, murmullo) as otro:
+        voz, fondo = _muestras(_leer(letras)), _muestras(_leer(otro))
+    return _wav(_mezcla(voz, fondo))
+
+
+def _espeak(programa: str, texto: str, ssml: bool = False) -> subprocess.Popen:
+    opciones = [
+        "-v",
+        f"{VOZ}+{_azar.choice(VARIANTES)}",
+        "-s",
+        str(_azar.choice(VELOCIDADES)),
+        "-p",
+        str(_azar.choice(TONOS)),
+    ]
+    return subprocess.Popen(  # noqa: S603 - fixed program and options, no shell; "--" ends options
+        [programa, "--stdout", *(["-m"] if ssml else []), *opciones, "--", texto],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
     )
-    return _con_tamanos_reales(resultado.stdout)
 
 
-def _con_tamanos_reales(wav: bytes) -> bytes:
-    """The WAV with its real sizes in the header.
+def _leer(proceso: subprocess.Popen) -> bytes:
+    try:
+        salida, _ = proceso.communicate(timeout=TIEMPO_MAXIMO)
+    except subprocess.TimeoutExpired:
+        proceso.kill()
+        raise
+    if proceso.returncode:
+        raise subprocess.CalledProcessError(proceso.returncode, PROGRAMA)
+    return salida
 
-    Writing to a pipe, espeak-ng cannot go back to fill in the sizes and leaves 0x7ffff...;
-    players then report a length of hours or refuse to seek. Raises ValueError if not a WAV.
-    """
+
+def _muestras(wav: bytes) -> Image.Image:
+    """The 16-bit samples of espeak-ng's WAV. Writing to a pipe, espeak-ng cannot go back to
+    fill in the sizes and leaves 0x7ffff... there, so the chunks are walked, not trusted.
+    Raises ValueError if not a WAV or empty."""
     if len(wav) < 12 or wav[:4] != b"RIFF" or wav[8:12] != b"WAVE":
         raise ValueError("espeak-ng no devolvió un WAV")
-    corregido = bytearray(wav)
-    struct.pack_into("<I", corregido, 4, len(wav) - 8)
     posicion = 12
     while posicion + 8 <= len(wav):
-        nombre = wav[posicion : posicion + 4]
+        nombre, tamano = (
+            wav[posicion : posicion + 4],
+            struct.unpack_from("<I", wav, posicion + 4)[0],
+        )
         if nombre == b"data":
-            struct.pack_into("<I", corregido, posicion + 4, len(wav) - posicion - 8)
-            return bytes(corregido)
-        (tamano,) = struct.unpack_from("<I", wav, posicion + 4)
+            datos = wav[posicion + 8 :]
+            datos = datos[: len(datos) - len(datos) % 2]
+            if not datos:
+                raise ValueError("el WAV de espeak-ng está vacío")
+            # One row of 32-bit samples, for Pillow to add in C (_mezcla).
+            return Image.frombytes("I", (len(datos) // 2, 1), datos, "raw", "I;16S")
         posicion += 8 + tamano + (tamano % 2)
     raise ValueError("el WAV de espeak-ng no tiene datos")
+
+
+MUESTRAS_POR_SEGUNDO = 22050  # espeak-ng's rate, for every voice
+
+
+def _potencia(muestras: Image.Image) -> float:
+    """The mean power of the speech, its pauses left out."""
+    cuadrados = ImageMath.lambda_eval(lambda a: a["float"](a["m"]) * a["m"], m=muestras)
+    sonoras = ImageMath.lambda_eval(lambda a: a["float"](abs(a["m"]) > 300), m=muestras)
+    habla = ImageMath.lambda_eval(lambda a: a["c"] * a["s"], c=cuadrados, s=sonoras)
+    return max(1.0, _media(habla)) / max(_media(sonoras), 1e-6)
+
+
+def _media(imagen: Image.Image) -> float:
+    return imagen.resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
+
+
+def _mezcla(voz: Image.Image, fondo: Image.Image) -> array.array:
+    """The letters after a silence, over the murmur (repeated as needed, from a random point)
+    and a hiss, each its number of decibels below the letters. The sums are Pillow's, in C,
+    on the samples as a one-row image: Python's own loop took 1.5 s a reading."""
+    silencio = _azar.choice(SILENCIO_INICIAL_MS) * MUESTRAS_POR_SEGUNDO // 1000
+    largo = silencio + voz.width
+    potencia = _potencia(voz)
+    letras = Image.new("I", (largo, 1))
+    letras.paste(voz, (silencio, 0))
+    murmullo = Image.new("I", (largo, 1))
+    inicio = -_azar.randrange(fondo.width)
+    while inicio < largo:
+        murmullo.paste(fondo, (inicio, 0))
+        inicio += fondo.width
+    ruido = Image.frombytes("I", (largo, 1), os.urandom(largo), "raw", "I;8S")
+    # Uniform noise from -128 to 127 has the power of 128²/3.
+    ganancias = {
+        "g_murmullo": math.sqrt(
+            potencia / _potencia(fondo) / 10 ** (_azar.choice(MURMULLO_DB) / 10)
+        ),
+        "g_ruido": math.sqrt(potencia / (128**2 / 3) / 10 ** (SIBILANCIA_DB / 10)),
+    }
+    mezcla = ImageMath.lambda_eval(
+        lambda a: a["min"](
+            a["max"](a["v"] + a["f"] * a["g_murmullo"] + a["r"] * a["g_ruido"], -32768.0), 32767.0
+        ),
+        v=letras,
+        f=murmullo,
+        r=ruido,
+        **ganancias,
+    )
+    return array.array("h", map(int, array.array("f", mezcla.tobytes())))
+
+
+def _wav(muestras: array.array) -> bytes:
+    salida = io.BytesIO()
+    with wave.open(salida, "wb") as escritura:
+        escritura.setnchannels(1)
+        escritura.setsampwidth(2)
+        escritura.setframerate(MUESTRAS_POR_SEGUNDO)
+        escritura.writeframes(muestras.tobytes())
+    return salida.getvalue()

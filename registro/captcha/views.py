@@ -33,7 +33,7 @@ def audio(request, clave):
     if reto is None or not audio_captcha.disponible():
         raise Http404("No hay audio para este captcha.")
     try:
-        wav = audio_captcha.sintetizar(audio_captcha.texto_hablado(reto))
+        wav = audio_captcha.sintetizar(reto)
     except (OSError, subprocess.SubprocessError, ValueError):
         logger.exception("espeak-ng no pudo leer el captcha")
         return HttpResponse(

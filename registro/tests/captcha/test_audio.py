@@ -1,5 +1,11 @@
 """The captcha read aloud in Spanish with espeak-ng (registro/captcha/audio.py), for people who
-cannot see the image: what is said for each character, and whether espeak-ng is there."""
+cannot see the image: what is said for each character, that no two readings are alike, and
+whether espeak-ng is there."""
+
+import io
+import re
+import subprocess
+import wave
 
 import pytest
 
@@ -43,14 +49,12 @@ NOMBRES_ESPERADOS = {
 }
 
 
-def test_deletrea_el_reto_en_espanol_dos_veces():
-    assert audio_captcha.texto_hablado("BX7WQ") == (
-        "be. equis. siete. doble uve. cu. Repito: be. equis. siete. doble uve. cu."
-    )
+def test_deletrea_el_reto_con_los_nombres_espanoles():
+    assert audio_captcha.deletreo("BX7WQ") == ["be", "equis", "siete", "doble uve", "cu"]
 
 
 def test_el_reto_en_minusculas_se_deletrea_igual():
-    assert audio_captcha.texto_hablado("k4y") == audio_captcha.texto_hablado("K4Y")
+    assert audio_captcha.deletreo("k4y") == audio_captcha.deletreo("K4Y")
 
 
 def test_el_alfabeto_del_captcha_y_los_nombres_esperados_coinciden():
@@ -59,16 +63,61 @@ def test_el_alfabeto_del_captcha_y_los_nombres_esperados_coinciden():
 
 @pytest.mark.parametrize("caracter", list(ALFABETO))
 def test_cada_caracter_del_alfabeto_tiene_nombre_en_espanol(caracter):
-    nombre = NOMBRES_ESPERADOS[caracter]
-    assert audio_captcha.texto_hablado(caracter) == f"{nombre}. Repito: {nombre}."
+    assert audio_captcha.deletreo(caracter) == [NOMBRES_ESPERADOS[caracter]]
 
 
-def test_ningun_caracter_queda_sin_nombre():
-    palabras = audio_captcha.texto_hablado(ALFABETO).replace(".", " ").replace(":", " ").split()
-    conocidas = {palabra for nombre in NOMBRES_ESPERADOS.values() for palabra in nombre.split()}
-    assert set(palabras) <= conocidas | {"Repito"}
-    # No digit is read as a bare numeral, and no letter is left as a bare capital.
-    assert not any(c.isdigit() or c.isupper() for c in "".join(palabras).replace("Repito", ""))
+def palabras_dichas(guion: str) -> list[str]:
+    """The words of an SSML reading, its tags and punctuation left out."""
+    return re.sub(r"<[^>]*>|[.:]", " ", guion).split()
+
+
+def test_la_lectura_dice_los_caracteres_en_orden_dos_veces_y_nada_que_parezca_otro():
+    nombres = {palabra for nombre in NOMBRES_ESPERADOS.values() for palabra in nombre.split()}
+    guion = audio_captcha.guion("BX7WQ")
+
+    dichos = [palabra for palabra in palabras_dichas(guion) if palabra in nombres]
+
+    assert dichos == ["be", "equis", "siete", "doble", "uve", "cu"] * 2
+    assert "Repito" in palabras_dichas(guion)
+    # Between the letters and under them only words no character is called.
+    relleno = {
+        p for texto in audio_captcha.ENLACES + audio_captcha.INTRODUCCIONES for p in texto.split()
+    }
+    assert not (relleno | set(audio_captcha.PALABRAS_DEL_MURMULLO)) & (nombres | {"i", "y"})
+
+
+def test_cada_lectura_se_dice_de_otra_manera():
+    guiones = {audio_captcha.guion("BX7WQ") for _ in range(5)}
+
+    assert len(guiones) == 5
+
+
+def muestras(wav: bytes) -> bytes:
+    with wave.open(io.BytesIO(wav)) as lectura:
+        return lectura.readframes(lectura.getnframes())
+
+
+def test_dos_audios_del_mismo_codigo_son_distintos_en_cada_trozo():
+    """Re-synthesis found the answer by looking for a letter's bytes in the file: no stretch of
+    one reading may appear in another reading of the same code."""
+    primero, segundo = (muestras(audio_captcha.sintetizar("BX7WQ")) for _ in range(2))
+
+    assert primero != segundo
+    trozos = [primero[inicio : inicio + 400] for inicio in range(0, len(primero) - 400, 4000)]
+    assert not any(trozo in segundo for trozo in trozos)
+
+
+def test_el_audio_no_contiene_lo_que_espeak_ng_dice_de_una_letra():
+    """The attack of issue 20: espeak-ng's own reading of a letter, found byte for byte."""
+    letra = subprocess.run(
+        ["espeak-ng", "--stdout", "-v", "es-419", "-s", "130", "--", "equis."],
+        capture_output=True,
+        check=True,
+    ).stdout
+    centro = letra[len(letra) // 2 :][:400]
+
+    assert centro.strip(b"\x00")
+    assert centro not in audio_captcha.sintetizar("XXXXX")
 
 
 def test_espeak_ng_esta_disponible():
