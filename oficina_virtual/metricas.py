@@ -39,6 +39,11 @@ BUSQUEDAS = Counter(
     "limitada (esperar), con_captcha (se pidió el captcha).",
     ["resultado"],
 )
+RETOS_DE_CAPTCHA = Counter(
+    "oficina_virtual_retos_de_captcha",
+    "Captchas nuevos y lecturas en audio pedidos, por resultado: dado, limitado (esperar).",
+    ["resultado"],
+)
 CUENTAS_CREADAS = Counter("oficina_virtual_cuentas_creadas", "Cuentas creadas en el paso 2.")
 INGRESOS = Counter(
     "oficina_virtual_ingresos",

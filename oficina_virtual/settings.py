@@ -320,6 +320,14 @@ LIMITES_DE_BUSQUEDA = {
     "por_direccion": env_limite("LIMITE_BUSQUEDAS_POR_DIRECCION", "60/10"),
 }
 LIMITES_SOLO_CONTAR = env_bool("LIMITES_SOLO_CONTAR", False)
+# New captcha challenges (images, "Actualizar Imagen", audio readings; registro/captcha/
+# limites.py): a session that passed step 1 counts against itself only, so the people behind
+# one address who are registering never hold each other back; a client without one counts
+# against its address, with room for a carrier's NAT. Past either, a wait.
+LIMITES_DE_CAPTCHA = {
+    "retos_por_sesion": env_limite("LIMITE_RETOS_POR_SESION", "30/10"),
+    "retos_por_direccion": env_limite("LIMITE_RETOS_POR_DIRECCION", "1000/10"),
+}
 
 # The password hashes (registro/hashes.py): at most HASHES_SIMULTANEOS at once on this machine
 # (one per core: 100 MiB and every core for ~90 ms each), through lock files in HASHES_CARPETA

@@ -44,15 +44,16 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Limite:
     nombre: str  # the salt of its keys too: renaming a limit forgets its counts
-    ajuste: str  # its entry in settings.LIMITES_DE_BUSQUEDA: (maximum, minutes)
+    ajuste: str  # its entry in the settings' dict: (maximum, minutes)
+    ajustes: str = "LIMITES_DE_BUSQUEDA"  # the settings' dict
 
     @property
     def maximo(self) -> int:
-        return settings.LIMITES_DE_BUSQUEDA[self.ajuste][0]
+        return getattr(settings, self.ajustes)[self.ajuste][0]
 
     @property
     def ventana(self) -> datetime.timedelta:
-        return datetime.timedelta(minutes=settings.LIMITES_DE_BUSQUEDA[self.ajuste][1])
+        return datetime.timedelta(minutes=getattr(settings, self.ajustes)[self.ajuste][1])
 
 
 POR_CURP = Limite("curp-por-clave", "por_curp")

@@ -12,7 +12,8 @@ from oficina_virtual import metricas
 from portal.paginas_en_memoria import con_huecos, en_memoria
 
 from . import flows
-from .captcha.reto import nuevo_reto
+from .captcha import reto
+from .captcha.limites import ConLimiteDeImagenes, limitar_retos
 from .cuentas import enlaces
 from .cuentas.flows import RegistroDuplicado, enviar_confirmacion
 from .forms import BusquedaCurpForm, RegistroUsuarioForm
@@ -31,7 +32,7 @@ USUARIO_CREADO = "registro_usuario_creado"
 @method_decorator(sala_de_espera, name="dispatch")
 @method_decorator(en_memoria, name="get")
 @method_decorator(limitar_busquedas, name="post")
-class BuscarCurpView(FormView):
+class BuscarCurpView(ConLimiteDeImagenes, FormView):
     """Registro, step 1: CURP and "Buscar" (and the captcha, when the limits ask for it),
     behind the waiting room."""
 
@@ -45,7 +46,8 @@ class BuscarCurpView(FormView):
     def post(self, request, *args, **kwargs):
         if "actualizar_imagen" in request.POST:
             # Without JavaScript "Actualizar Imagen" submits the form: keep the CURP typed
-            # and draw a new image.
+            # and draw a new image in place of the old one.
+            reto.descartar(request.POST.get("captcha_0", ""))
             form = self.form_class(initial={"curp": request.POST.get("curp", "")}, con_captcha=True)
             return self.render_to_response(self.get_context_data(form=form))
         return super().post(request, *args, **kwargs)
@@ -65,7 +67,8 @@ class BuscarCurpView(FormView):
 
 
 @method_decorator(sensitive_post_parameters("password1", "password2"), name="dispatch")
-class CrearUsuarioView(FormView):
+@method_decorator(limitar_retos, name="get")
+class CrearUsuarioView(ConLimiteDeImagenes, FormView):
     """Registro, step 2: user name, password, e-mail, captcha and "Crear usuario"."""
 
     template_name = "registro/usuario.html"
@@ -87,7 +90,7 @@ class CrearUsuarioView(FormView):
     def get(self, request, *args, **kwargs):
         huecos = {
             "nombre": lambda: self.derechohabiente.nombre_enmascarado,
-            "captcha": nuevo_reto,
+            "captcha": reto.nuevo_reto,
         }
         return con_huecos(request, self._pagina_vacia, huecos)
 
@@ -108,7 +111,8 @@ class CrearUsuarioView(FormView):
     def post(self, request, *args, **kwargs):
         if "actualizar_imagen" in request.POST:
             # Without JavaScript "Actualizar Imagen" submits the form: keep what was
-            # typed (never the passwords) and draw a new image.
+            # typed (never the passwords) and draw a new image in place of the old one.
+            reto.descartar(request.POST.get("captcha_0", ""))
             typed = {k: request.POST.get(k, "") for k in ("username", "email")}
             form = self.form_class(initial=typed, derechohabiente=self.derechohabiente)
             return self.render_to_response(self.get_context_data(form=form))

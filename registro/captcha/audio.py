@@ -22,6 +22,7 @@ import struct
 import subprocess
 import wave
 
+from django.urls import reverse
 from PIL import Image, ImageMath
 
 PROGRAMA = "espeak-ng"
@@ -123,6 +124,11 @@ _azar = secrets.SystemRandom()
 def disponible() -> bool:
     """Whether espeak-ng is installed; without it the page offers no audio."""
     return shutil.which(PROGRAMA) is not None
+
+
+def url(clave: str) -> str | None:
+    """Where the audio of challenge ``clave`` is, or None without espeak-ng."""
+    return reverse("captcha_audio", args=[clave]) if disponible() else None
 
 
 def deletreo(reto: str) -> list[str]:

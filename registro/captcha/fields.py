@@ -3,7 +3,6 @@
 from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import audio, reto
@@ -13,19 +12,25 @@ class CaptchaConAudioWidget(CaptchaTextInput):
     """The image captcha plus, where espeak-ng is installed, its Spanish audio version.
 
     Given ``clave``, it shows that challenge instead of making one: step 2's page is kept
-    rendered with a marker there (portal.paginas_en_memoria)."""
+    rendered with a marker there (portal.paginas_en_memoria). Given ``espera`` (minutes), past
+    the limit of new images (captcha.limites), it draws none and says when to ask again."""
 
     clave = None
+    espera = None
 
     def fetch_captcha_store(self, name, value, attrs=None, generator=None):
-        self._key = self.clave or reto.nuevo_reto()
+        self._key = "" if self.espera else (self.clave or reto.nuevo_reto())
         self._value = [self._key, ""]
         self.id_ = self.build_attrs(attrs).get("id")
 
+    def get_context(self, name, value, attrs):
+        if self.espera:  # no image to show, no key to reverse
+            contexto = forms.MultiWidget.get_context(self, name, value, attrs)
+            return {**contexto, "espera": self.espera}
+        return super().get_context(name, value, attrs)
+
     def audio_url(self):
-        if not audio.disponible():
-            return None
-        return reverse("captcha_audio", args=[self._key])
+        return audio.url(self._key)
 
 
 class CampoCaptcha(CaptchaField):

@@ -2,6 +2,7 @@
 secrets, stored in django-simple-captcha's table and used up in one statement each."""
 
 import datetime
+import re
 import secrets
 
 from captcha.conf import settings
@@ -30,6 +31,10 @@ _GASTAR = (
     "DELETE FROM captcha_captchastore WHERE hashkey = %s AND expiration > %s RETURNING response"
 )
 
+_DESCARTAR = "DELETE FROM captcha_captchastore WHERE hashkey = %s"
+
+_DESCARTAR = "DELETE FROM captcha_captchastore WHERE hashkey = %s"
+
 
 def nuevo_reto() -> str:
     """A new challenge stored; its key (160 random bits). The library's generate_key, in
@@ -40,6 +45,14 @@ def nuevo_reto() -> str:
     with connection.cursor() as cursor:
         sin_esperar_al_disco(cursor, _NUEVO, [reto, respuesta.lower(), clave, vence])
     return clave
+
+
+def descartar(clave: str) -> None:
+    """Delete the challenge ``clave``, replaced by a new image before anyone answered it, so
+    that "Actualizar Imagen" leaves no challenge behind to wait for its expiry."""
+    if re.fullmatch(r"[0-9a-f]{40}", clave):  # not a key (a NUL, say): not looked up
+        with connection.cursor() as cursor:
+            sin_esperar_al_disco(cursor, _DESCARTAR, [clave])
 
 
 def gastar(clave: str) -> str | None:

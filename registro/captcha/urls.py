@@ -1,6 +1,7 @@
 """The captcha's URLs, outside the language prefix: an image or a sound has no language.
-Our image and audio first; the library's own (the refresh used by "Actualizar Imagen")
-after them. No namespace: the library reverses its names without one."""
+Our image, audio and refresh first, in place of the library's (whose names its widget
+reverses, so they stay included after ours). No namespace: the library reverses its names
+without one."""
 
 from django.urls import include, path, re_path
 
@@ -10,5 +11,6 @@ from . import views
 urlpatterns = [
     re_path(r"^audio/(?P<clave>[0-9a-f]{40})\.wav$", views.audio, name="captcha_audio"),
     re_path(r"^image/(?P<clave>[0-9a-f]{40})/$", views.imagen, name="captcha_imagen"),
+    path("refresh/", views.actualizar, name="captcha-refresh"),
     path("", include("captcha.urls")),
 ]

@@ -1,15 +1,19 @@
-"""The captcha's image and audio, by challenge key. Neither uses the challenge up."""
+"""The captcha's image and audio, by challenge key (neither uses the challenge up), and a new
+challenge for "Actualizar Imagen" with JavaScript."""
 
 import logging
 import subprocess
 
 from captcha.models import CaptchaStore
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from . import audio as audio_captcha
 from . import imagen as imagen_captcha
+from . import reto
+from .limites import limitar_retos
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +27,26 @@ def imagen(request, clave: str):
 
 
 @require_GET
+@limitar_retos
+def actualizar(request):
+    """A new challenge in place of ``anterior``, which is deleted: the library's refresh view,
+    under the limits, and leaving nothing behind."""
+    if request.headers.get("x-requested-with") != "XMLHttpRequest":
+        raise Http404  # as the library's: a JSON answer for the page's script only
+    reto.descartar(request.GET.get("anterior", ""))
+    clave = reto.nuevo_reto()
+    return JsonResponse(
+        {
+            "key": clave,
+            "image_url": reverse("captcha_imagen", args=[clave]),
+            "audio_url": audio_captcha.url(clave),
+        },
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@require_GET
+@limitar_retos
 def audio(request, clave):
     """The unexpired challenge `clave` as a WAV file; 404 if unknown, expired or no espeak-ng."""
     reto = (

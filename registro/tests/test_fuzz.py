@@ -319,6 +319,16 @@ def test_tras_20_fallos_de_un_cliente_la_busqueda_es_429_y_no_escribe_nada(clien
 # Registro, step 2: user name, password, e-mail, captcha
 
 
+@pytest.fixture(autouse=True)
+def sin_limite_de_captchas(settings):
+    """The fuzzers post hundreds of times from one session; the captcha's own limit on new
+    images is tested in captcha/test_limites.py."""
+    settings.LIMITES_DE_CAPTCHA = {
+        "retos_por_sesion": (10**6, 10),
+        "retos_por_direccion": (10**6, 10),
+    }
+
+
 @pytest.fixture
 def markup_paso_2(cliente_en_paso_2):
     """Step 2's own markup, with and without errors and after "Actualizar Imagen"."""

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from registro import limites
+from registro.captcha import limites as limites_de_captcha
 from registro.models import Derechohabiente, Intento
 from registro.padron import sinteticos
 
@@ -171,11 +172,14 @@ def test_cada_limite_se_ajusta(curps_ajenas, settings):
     assert limites.FALLOS_POR_DIRECCION.maximo == 3
 
 
-def test_actualizar_imagen_en_el_paso_1_no_busca_ni_cuenta(derechohabiente):
+def test_actualizar_imagen_en_el_paso_1_no_busca_ni_cuenta_como_busqueda(derechohabiente):
     # Without JavaScript "Actualizar Imagen" submits the form: a new image, the CURP kept.
-    antes = Intento.objects.count()
+    antes = set(Intento.objects.values_list("clave", flat=True))
     datos = {"curp": derechohabiente.curp, "actualizar_imagen": "1"}
     respuesta = persona().post(PASO_1, datos, **UNA_RED)
     assert pide_captcha(respuesta) and not respondio(respuesta)
     assert f'value="{derechohabiente.curp}"' in respuesta.content.decode()
-    assert Intento.objects.count() == antes
+    # Counted once, as a new image from its address; no look-up counted.
+    nuevos = list(Intento.objects.exclude(clave__in=antes).values_list("clave", flat=True))
+    direccion = UNA_RED["REMOTE_ADDR"]
+    assert nuevos == [limites._clave(limites_de_captcha.POR_DIRECCION, direccion)]

@@ -175,6 +175,30 @@ def test_actualizar_imagen_trae_otra_sin_perder_lo_escrito(
     assert Usuario.objects.filter(username="ana.navegador").exists()
 
 
+def test_pasado_el_limite_de_imagenes_la_pagina_lo_dice_y_conserva_todo(
+    page: Page, live_server, derechohabiente, settings
+):
+    settings.LIMITES_DE_CAPTCHA = {**settings.LIMITES_DE_CAPTCHA, "retos_por_sesion": (3, 10)}
+    ir_al_paso_2(page, live_server, derechohabiente.curp)  # image 1
+    llenar_paso_2(page)
+    boton = page.get_by_role("button", name="Actualizar Imagen")
+    for _ in range(2):  # images 2 and 3
+        clave = page.locator("input[name=captcha_0]").input_value()
+        boton.click()
+        expect(page.locator("input[name=captcha_0]")).not_to_have_value(clave)
+    clave = page.locator("input[name=captcha_0]").input_value()
+
+    boton.click()
+
+    expect(page.get_by_role("alert")).to_contain_text("Pidió demasiadas imágenes nuevas")
+    expect(page.locator("input[name=captcha_0]")).to_have_value(clave)
+    expect(page.get_by_label("Contraseña:", exact=True)).to_have_value(CONTRASENA)
+    capturar(page, "45-registro-demasiadas-imagenes")
+    page.get_by_label("Escriba el código de la imagen").fill(respuesta_del_captcha(page))
+    page.get_by_role("button", name="Crear usuario").click()
+    expect(page.get_by_role("heading", name="Usuario creado")).to_be_visible()
+
+
 def test_sin_javascript_el_menu_y_actualizar_imagen_funcionan(
     browser, live_server, derechohabiente
 ):
