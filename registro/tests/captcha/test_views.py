@@ -11,6 +11,8 @@ from captcha.models import CaptchaStore
 from django.urls import reverse
 from django.utils import timezone
 
+from registro.captcha.fields import campo_captcha
+
 pytestmark = pytest.mark.django_db
 
 
@@ -91,3 +93,19 @@ def test_si_espeak_ng_falla_responde_503_sin_tocar_el_reto(client, monkeypatch, 
     assert respuesta.status_code == 503
     assert respuesta["Content-Type"] != "audio/wav"
     assert CaptchaStore.objects.filter(hashkey=clave).exists()
+
+
+def test_sin_espeak_ng_no_se_ofrece_el_audio(client, sin_espeak):
+    """The page's link and "Actualizar Imagen"'s answer leave the audio out, rather than
+    offer a link that answers 404."""
+    assert "captcha-audio" not in campo_captcha().widget.render(
+        "captcha", None, {"id": "id_captcha"}
+    )
+    nuevo = client.get(reverse("captcha-refresh"), HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert nuevo.json()["audio_url"] is None
+
+
+def test_con_espeak_ng_se_ofrece_el_audio(client):
+    assert "captcha-audio" in campo_captcha().widget.render("captcha", None, {"id": "id_captcha"})
+    nuevo = client.get(reverse("captcha-refresh"), HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert nuevo.json()["audio_url"] == url_audio(nuevo.json()["key"])
