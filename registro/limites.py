@@ -55,6 +55,17 @@ class Limite:
     def ventana(self) -> datetime.timedelta:
         return datetime.timedelta(minutes=getattr(settings, self.ajustes)[self.ajuste][1])
 
+    def avisar_alcanzado(self, que: str) -> None:
+        """Log that the limit was reached (never a CURP or an address): ``que`` is what."""
+        logger.warning(
+            "%s: límite %s alcanzado (%d en %d min)%s",
+            que,
+            self.nombre,
+            self.maximo,
+            self.ventana.total_seconds() // 60,
+            " (solo se cuenta)" if settings.LIMITES_SOLO_CONTAR else "",
+        )
+
 
 POR_CURP = Limite("curp-por-clave", "por_curp")
 POR_DIRECCION = Limite("curp-por-direccion", "por_direccion")
@@ -156,13 +167,7 @@ def antes_de_buscar(busqueda: Busqueda) -> int | None:
     elif busqueda.curp and (espera := registrar((POR_CURP, busqueda.curp))) is not None:
         alcanzados.append(POR_CURP)
     for limite in alcanzados:
-        logger.warning(
-            "Búsqueda de CURP: límite %s alcanzado (%d en %d min)%s",
-            limite.nombre,
-            limite.maximo,
-            limite.ventana.total_seconds() // 60,
-            " (solo se cuenta)" if settings.LIMITES_SOLO_CONTAR else "",
-        )
+        limite.avisar_alcanzado("Búsqueda de CURP")
     if settings.LIMITES_SOLO_CONTAR:
         return None
     busqueda.captcha = bool({FALLOS_POR_DIRECCION, POR_DIRECCION} & set(alcanzados))

@@ -16,7 +16,6 @@ look-ups' table, keyed hashes only; LIMITES_SOLO_CONTAR counts and logs without 
 """
 
 import functools
-import logging
 import math
 
 from django.conf import settings
@@ -28,8 +27,6 @@ from oficina_virtual import metricas
 
 from .. import cliente
 from ..limites import Limite, registrar
-
-logger = logging.getLogger(__name__)
 
 POR_SESION = Limite("retos-por-sesion", "retos_por_sesion", "LIMITES_DE_CAPTCHA")
 POR_DIRECCION = Limite("retos-por-direccion", "retos_por_direccion", "LIMITES_DE_CAPTCHA")
@@ -47,13 +44,7 @@ def espera(request) -> int | None:
     if segundos is None:
         metricas.RETOS_DE_CAPTCHA.labels("dado").inc()
         return None
-    logger.warning(
-        "Captcha: límite %s alcanzado (%d en %d min)%s",
-        limite.nombre,
-        limite.maximo,
-        limite.ventana.total_seconds() // 60,
-        " (solo se cuenta)" if settings.LIMITES_SOLO_CONTAR else "",
-    )
+    limite.avisar_alcanzado("Captcha")
     if settings.LIMITES_SOLO_CONTAR:
         return None
     metricas.RETOS_DE_CAPTCHA.labels("limitado").inc()
