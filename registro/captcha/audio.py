@@ -12,7 +12,6 @@ in a murmur of other words and a hiss below the letters (docs/security.md, "The 
 against re-synthesis"). The letters' names stay those of the Spanish alphabet, said twice.
 """
 
-import array
 import io
 import math
 import os
@@ -233,7 +232,7 @@ def _media(imagen: Image.Image) -> float:
     return imagen.resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
 
 
-def _mezcla(voz: Image.Image, fondo: Image.Image) -> array.array:
+def _mezcla(voz: Image.Image, fondo: Image.Image) -> bytes:
     """The letters after a silence, over the murmur (repeated as needed, from a random point)
     and a hiss, each its number of decibels below the letters. The sums are Pillow's, in C,
     on the samples as a one-row image: Python's own loop took 1.5 s a reading."""
@@ -264,14 +263,28 @@ def _mezcla(voz: Image.Image, fondo: Image.Image) -> array.array:
         r=ruido,
         **ganancias,
     )
-    return array.array("h", map(int, array.array("f", mezcla.tobytes())))
+    return _en_16_bits(mezcla)
 
 
-def _wav(muestras: array.array) -> bytes:
+# Pillow writes 32-bit samples out in 16 bits only unsigned and big-endian ("I;16B"): the
+# samples go up by 32768 first, then their top bit is flipped (signed again) and their two
+# bytes swapped (little-endian, as WAV wants), all in C. Python's own loop took 80 ms.
+_BIT_DE_SIGNO = bytes(byte ^ 0x80 for byte in range(256))
+
+
+def _en_16_bits(muestras: Image.Image) -> bytes:
+    sin_signo = ImageMath.lambda_eval(lambda a: a["m"] + 32768.0, m=muestras)
+    datos = bytearray(sin_signo.convert("I").tobytes("raw", "I;16B"))
+    altos, bajos = datos[0::2].translate(_BIT_DE_SIGNO), datos[1::2]
+    datos[0::2], datos[1::2] = bajos, altos
+    return bytes(datos)
+
+
+def _wav(muestras: bytes) -> bytes:
     salida = io.BytesIO()
     with wave.open(salida, "wb") as escritura:
         escritura.setnchannels(1)
         escritura.setsampwidth(2)
         escritura.setframerate(MUESTRAS_POR_SEGUNDO)
-        escritura.writeframes(muestras.tobytes())
+        escritura.writeframes(muestras)
     return salida.getvalue()
