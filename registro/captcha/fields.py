@@ -9,6 +9,23 @@ from django.utils.translation import gettext_lazy as _
 from . import audio, reto
 
 
+class ClaveDelReto(forms.HiddenInput):
+    """The challenge's key, in place of the library's hidden input. Django gives each input
+    of the field ``required`` and, after an error, ``aria-invalid``, and the library's adds
+    ``autocomplete``: HTML allows none of them on a hidden input, so only the answer's input
+    keeps them. (The library's autocomplete="off" keeps Firefox from putting back, on reload,
+    a key that "Actualizar Imagen" changed; the form that holds the captcha says it instead:
+    templates/registro/usuario.html and curp.html.)"""
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        return {
+            nombre: valor
+            for nombre, valor in attrs.items()
+            if nombre not in ("required", "autocomplete") and not nombre.startswith("aria-")
+        }
+
+
 class CaptchaConAudioWidget(CaptchaTextInput):
     """The image captcha plus, where espeak-ng is installed, its Spanish audio version.
 
@@ -16,6 +33,10 @@ class CaptchaConAudioWidget(CaptchaTextInput):
     rendered with a marker there (portal.paginas_en_memoria)."""
 
     clave = None
+
+    def __init__(self, attrs=None, **kwargs):
+        super().__init__(attrs, **kwargs)
+        self.widgets[0] = ClaveDelReto(attrs)
 
     def fetch_captcha_store(self, name, value, attrs=None, generator=None):
         self._key = self.clave or reto.nuevo_reto()
