@@ -38,6 +38,14 @@ class CaptchaConAudioWidget(CaptchaTextInput):
         super().__init__(attrs, **kwargs)
         self.widgets[0] = ClaveDelReto(attrs)
 
+    def get_context(self, name, value, attrs):
+        # Django takes a widget of several inputs for a fieldset and links none of them to
+        # the field's error: the answer's input points at the message itself, as every other
+        # input does (includes/campo_captcha.html gives it this id).
+        if attrs and attrs.get("aria-invalid") and attrs.get("id"):
+            attrs = {**attrs, "aria-describedby": f"{attrs['id']}_error"}
+        return super().get_context(name, value, attrs)
+
     def fetch_captcha_store(self, name, value, attrs=None, generator=None):
         self._key = self.clave or reto.nuevo_reto()
         self._value = [self._key, ""]

@@ -282,3 +282,10 @@ def test_la_clave_oculta_del_captcha_lleva_solo_lo_que_html_admite(
     # says autocomplete="off" for it.
     formulario = re.search(r'<form [^>]*>\s*<input type="hidden" name="csrf', pagina).group(0)
     assert 'autocomplete="off"' in formulario
+
+
+def test_el_error_del_captcha_se_liga_a_su_campo(cliente_en_paso_2, datos_registro):
+    pagina = texto(cliente_en_paso_2.post(PASO_2, datos_registro(captcha_1="zzzzz")))
+    respuesta = re.search(r'<input type="text" name="captcha_1"[^>]*>', pagina).group(0)
+    assert 'aria-describedby="id_captcha_error"' in respuesta
+    assert re.search(r'id="id_captcha_error">.*no coincide con la imagen', pagina)
