@@ -12,7 +12,10 @@ CON_BD := scripts/con-basedatos.sh
 # Runs a command beside the e-mail sender and the maintenance loop, stopped with it.
 CON_FONDO := scripts/con-procesos-de-fondo.sh
 
+# npm's test tools: axe-core (accessibility, run in the browser tests) and vnu-jar (the Nu Html
+# Checker, run on Debian's Java over every page: registro/tests/test_html_valido.py).
 AXE := node_modules/axe-core/axe.min.js
+VNU := node_modules/vnu-jar/build/dist/vnu.jar
 
 .PHONY: run serve test lint format mensajes bench bench-trabajadores bench-registro bench-oleada bench-escala serve-escala escala-stop db-stop db-reset
 
@@ -47,13 +50,15 @@ serve-escala: $(INSTALADO)
 escala-stop: $(INSTALADO)
 	$(PY) deploy/escala.py detener
 
-$(AXE): package.json package-lock.json
+# --ignore-scripts: vnu-jar's install script would download a Java runtime wherever none is
+# installed; the tests use Debian's (make test installs it).
+$(AXE) $(VNU) &: package.json package-lock.json
 	@scripts/instalar-paquetes-sistema.sh npm
-	npm ci --no-audit --no-fund --loglevel=error
-	@touch $@
+	npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
+	@touch $(AXE) $(VNU)
 
-test: $(INSTALADO) $(AXE)
-	@scripts/instalar-paquetes-sistema.sh chromium espeak-ng pgbouncer haproxy nginx
+test: $(INSTALADO) $(AXE) $(VNU)
+	@scripts/instalar-paquetes-sistema.sh chromium espeak-ng pgbouncer haproxy nginx java
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(CON_BD) $(PY) -m pytest

@@ -2,7 +2,7 @@
 # Installs the Debian packages behind the programs named as arguments, only when missing:
 #   chromium   the browser the tests drive (Playwright never downloads one)
 #   espeak-ng  the captcha's audio version in Spanish
-#   npm        installs axe-core, the accessibility checker run in the browser tests
+#   npm        installs axe-core and vnu-jar, the accessibility and HTML checkers of the tests
 #   wrk        the load generator of make bench
 #   nginx, haproxy, pgbouncer   the front cache, the load balancer and the connection pooler
 #              of the topology (deploy/) the tests and make serve-escala run

@@ -8,6 +8,23 @@ from django.utils.translation import gettext_lazy as _
 from . import audio, reto
 
 
+class ClaveDelReto(forms.HiddenInput):
+    """The challenge's key, in place of the library's hidden input. Django gives each input
+    of the field ``required`` and, after an error, ``aria-invalid``, and the library's adds
+    ``autocomplete``: HTML allows none of them on a hidden input, so only the answer's input
+    keeps them. (The library's autocomplete="off" keeps Firefox from putting back, on reload,
+    a key that "Actualizar Imagen" changed; the form that holds the captcha says it instead:
+    templates/registro/usuario.html and curp.html.)"""
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        return {
+            nombre: valor
+            for nombre, valor in attrs.items()
+            if nombre not in ("required", "autocomplete") and not nombre.startswith("aria-")
+        }
+
+
 class CaptchaConAudioWidget(CaptchaTextInput):
     """The image captcha plus, where espeak-ng is installed, its Spanish audio version.
 
@@ -17,6 +34,18 @@ class CaptchaConAudioWidget(CaptchaTextInput):
 
     clave = None
     espera = None
+
+    def __init__(self, attrs=None, **kwargs):
+        super().__init__(attrs, **kwargs)
+        self.widgets[0] = ClaveDelReto(attrs)
+
+    def get_context(self, name, value, attrs):
+        # Django takes a widget of several inputs for a fieldset and links none of them to
+        # the field's error: the answer's input points at the message itself, as every other
+        # input does (includes/campo_captcha.html gives it this id).
+        if attrs and attrs.get("aria-invalid") and attrs.get("id"):
+            attrs = {**attrs, "aria-describedby": f"{attrs['id']}_error"}
+        return super().get_context(name, value, attrs)
 
     def fetch_captcha_store(self, name, value, attrs=None, generator=None):
         self._key = "" if self.espera else (self.clave or reto.nuevo_reto())

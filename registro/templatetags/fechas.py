@@ -5,3 +5,4 @@ from .. import fechas
 register = template.Library()
 register.filter("fecha", fechas.fecha)
 register.filter("hora", fechas.hora)
+register.filter("iso", fechas.iso)

@@ -1,6 +1,8 @@
 """Steps 1 and 2 of the registration as a person goes through them (views, forms): the CURP
 look-up, the user-creation form, each refusal explained beside its field."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -263,3 +265,27 @@ def test_actualizar_imagen_sin_javascript_conserva_lo_escrito(cliente_en_paso_2,
     assert CONTRASENA not in pagina
     assert "Error:" not in pagina
     assert not Usuario.objects.exists()
+
+
+def test_la_clave_oculta_del_captcha_lleva_solo_lo_que_html_admite(
+    cliente_en_paso_2, datos_registro
+):
+    pagina = texto(cliente_en_paso_2.post(PASO_2, datos_registro(captcha_1="zzzzz")))
+    # No required, aria-* or autocomplete: those stay on the answer's input.
+    clave = re.search(r'<input type="hidden" name="captcha_0"[^>]*>', pagina).group(0)
+    assert re.fullmatch(
+        r'<input type="hidden" name="captcha_0" value="\w+" id="id_captcha_0">', clave
+    )
+    respuesta = re.search(r'<input type="text" name="captcha_1"[^>]*>', pagina).group(0)
+    assert 'required aria-invalid="true"' in respuesta and 'autocomplete="off"' in respuesta
+    # Firefox would put back, on reload, a key that "Actualizar Imagen" changed: its form
+    # says autocomplete="off" for it.
+    formulario = re.search(r'<form [^>]*>\s*<input type="hidden" name="csrf', pagina).group(0)
+    assert 'autocomplete="off"' in formulario
+
+
+def test_el_error_del_captcha_se_liga_a_su_campo(cliente_en_paso_2, datos_registro):
+    pagina = texto(cliente_en_paso_2.post(PASO_2, datos_registro(captcha_1="zzzzz")))
+    respuesta = re.search(r'<input type="text" name="captcha_1"[^>]*>', pagina).group(0)
+    assert 'aria-describedby="id_captcha_error"' in respuesta
+    assert re.search(r'id="id_captcha_error">.*no coincide con la imagen', pagina)

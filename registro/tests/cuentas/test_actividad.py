@@ -73,8 +73,10 @@ def test_mi_actividad_muestra_ingresos_y_fallos_con_dispositivo_y_direccion(conf
     assert "201.141.23.77" not in pagina
     assert "Mi actividad" in cliente.get(MI_OFICINA).content.decode()
     entrada = Actividad.objects.filter(tipo="ingreso").get()
-    hora_local = timezone.localtime(entrada.momento).strftime("%H:%M")
-    assert hora_local in pagina  # America/Mexico_City
+    local = timezone.localtime(entrada.momento)
+    assert f"{local:%H:%M}" in pagina  # America/Mexico_City
+    # For machines, to the second (HTML takes no more than milliseconds), with its offset.
+    assert re.search(rf'<time datetime="{local:%Y-%m-%dT%H:%M:%S}[+-]\d\d:\d\d">', pagina)
 
 
 def test_un_ingreso_desde_un_dispositivo_nuevo_avisa_por_correo(confirmada, buzon):
