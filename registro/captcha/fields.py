@@ -45,18 +45,15 @@ class CaptchaConAudioWidget(CaptchaTextInput):
         # input does (includes/campo_captcha.html gives it this id).
         if attrs and attrs.get("aria-invalid") and attrs.get("id"):
             attrs = {**attrs, "aria-describedby": f"{attrs['id']}_error"}
+        if self.espera:  # no image to show, no key to reverse
+            contexto = forms.MultiWidget.get_context(self, name, value, attrs)
+            return {**contexto, "espera": self.espera}
         return super().get_context(name, value, attrs)
 
     def fetch_captcha_store(self, name, value, attrs=None, generator=None):
         self._key = "" if self.espera else (self.clave or reto.nuevo_reto())
         self._value = [self._key, ""]
         self.id_ = self.build_attrs(attrs).get("id")
-
-    def get_context(self, name, value, attrs):
-        if self.espera:  # no image to show, no key to reverse
-            contexto = forms.MultiWidget.get_context(self, name, value, attrs)
-            return {**contexto, "espera": self.espera}
-        return super().get_context(name, value, attrs)
 
     def audio_url(self):
         return audio.url(self._key)

@@ -65,6 +65,10 @@ DE_DJANGO = (
 )
 
 
+# The limit of new captcha images, already passed by the pages before.
+UNA_IMAGEN = {"retos_por_sesion": (1, 10), "retos_por_direccion": (1, 10)}
+
+
 class Paginas:
     """The pages of one language, written into ``carpeta`` as ``<idioma>-<nombre>.html``."""
 
@@ -179,6 +183,13 @@ def registro(p: Paginas, crear_derechohabiente, monkeypatch) -> None:
             cliente.post(paso_1, {"curp": derechohabiente.curp, "actualizar_imagen": "1"}),
             marca="captcha_0",
         )
+        with override_settings(LIMITES_DE_CAPTCHA=UNA_IMAGEN):
+            p.guardar(
+                "paso-1-demasiadas-imagenes",
+                cliente.post(paso_1, {"curp": derechohabiente.curp}),
+                estado=429,
+                marca="captcha-aviso",
+            )
     # Too many misses from one browser: "too many look-ups" (429).
     limites = {**settings.LIMITES_DE_BUSQUEDA, "fallos_por_cliente": (0, 10)}
     with override_settings(LIMITES_DE_BUSQUEDA=limites):
@@ -199,6 +210,12 @@ def registro(p: Paginas, crear_derechohabiente, monkeypatch) -> None:
     p.guardar("paso-2-errores", cliente.post(paso_2, con_errores), marca="id_captcha_error")
     actualizar = {"username": "ana", "email": "ana@correo.example", "actualizar_imagen": "1"}
     p.guardar("paso-2-actualizar-imagen", cliente.post(paso_2, actualizar), marca="captcha_1")
+    # Past the limit of new images: the form as typed without an image, and step 2's page
+    # itself the "too many images" page.
+    with override_settings(LIMITES_DE_CAPTCHA=UNA_IMAGEN):
+        demasiadas = cliente.post(paso_2, con_errores)
+        p.guardar("paso-2-demasiadas-imagenes", demasiadas, estado=429, marca="captcha-aviso")
+        p.guardar("demasiados-retos", cliente.get(paso_2), estado=429)
 
     usuario = f"ana.registro.{p.idioma}"
     datos = {
