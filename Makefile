@@ -17,7 +17,7 @@ CON_FONDO := scripts/con-procesos-de-fondo.sh
 AXE := node_modules/axe-core/axe.min.js
 VNU := node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: run serve test lint format mensajes bench bench-trabajadores bench-registro bench-oleada bench-escala serve-escala escala-stop db-stop db-reset
+.PHONY: run serve test lint format mensajes bench bench-trabajadores bench-registro bench-oleada bench-escala bench-captcha serve-escala escala-stop db-stop db-reset
 
 $(INSTALADO): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -72,6 +72,12 @@ bench: $(INSTALADO)
 bench-trabajadores: $(INSTALADO)
 	@scripts/instalar-paquetes-sistema.sh wrk
 	N_REGISTRO=$${N_REGISTRO:-30000} $(CON_BD) $(PY) bench/trabajadores.py
+
+# Both attacks on the captcha: an OCR on the image, re-synthesis on the audio (issue 20,
+# docs/security.md): their solve rates, for any change to the drawing or the voice.
+bench-captcha: $(INSTALADO)
+	@scripts/instalar-paquetes-sistema.sh tesseract espeak-ng
+	$(PY) bench/captcha.py
 
 # The registry at national scale (N rows, 14 million by default): see docs/performance.md.
 bench-registro: $(INSTALADO)
