@@ -4,22 +4,25 @@ challenges an attacker who has read registro/captcha/audio.py solves from the WA
 The attacker knows the code: the alphabet, the letters' names, the voice variants, the ranges
 of speed and pitch, the link words and introductions. It does not know the draws. Two attacks:
 
-- "bytes": espeak-ng says each character's name (the old fixed options and every variant at
-  the middle speed and pitch) and its samples are looked for in the served file, as issue 20's
-  script did; the first five characters found, split at "Repito" when that is found too.
-- "alineación": the served audio as spectral frames, decoded against espeak-ng's own readings
-  of every word the code can say, with the grammar the code follows (introduction, five
-  characters with optional link words between them, "Repito", five more): a one-pass dynamic
-  time warping over the whole file, once per voice variant, the cheapest variant kept. The two
-  halves vote character by character, by how well each matched.
+- "bytes", issue 20's: espeak-ng says each character's name alone (with the old fixed options
+  and with every variant at the middle speed and pitch) and its loud 9 ms chunks that no other
+  name has are looked for in the served file; the names found, in order, split at "Repito".
+- "alineación": the served audio as 10 ms frames of 13 cepstra and their deltas (24 mel bands,
+  25 ms windows), decoded against espeak-ng's own reading of every word the code can say, at
+  three pitches, with the grammar the code follows (an introduction, five characters with link
+  words between them, "Repito", five more): one dynamic time warping over the whole file, in
+  the voice whose introduction matched best, frames that fit no word left to a filler. The two
+  halves vote position by position, by how well each matched; with `--lecturas K`, the 2K
+  halves of K readings of one challenge (the page serves a new one each time) vote.
 
 `--generador anterior` reads the challenge as audio.py did before commit 4a511a3 (one fixed
-espeak-ng reading), the control that shows each attack works; `actual` calls audio.sintetizar.
+espeak-ng reading): the control that shows an attack works; `actual` calls audio.sintetizar.
 
-    .venv/bin/python bench/ataque_audio.py [-n 30] [--generador actual|anterior]
+    scripts/con-basedatos.sh .venv/bin/python bench/ataque_audio.py [-n 30]
+        [--generador actual|anterior] [--lecturas 1]
 
 `tasas(n)` is what bench/captcha.py calls: {"bytes": (solved, n), "alineación": (solved, n)}
-against the current reading.
+against the current reading, one reading each.
 """
 
 import argparse
@@ -118,49 +121,42 @@ def _en_paralelo(funcion, trabajos):
 
 # Attack 1: the samples of each name, looked for in the file -------------------------------------
 
-TROZO = 200  # samples (9 ms) of a name looked for, one every TROZO samples of it
-# espeak-ng's samples of a name depend on what came before it; after "Repito:" and its pause
-# they are those it has in the old reading, at any place in it (50 of 50 names found).
-CONTEXTO = "Repito: {}."
+TROZO = 200  # samples (9 ms) of a name looked for, one every TROZO of it
 _trozos: dict[bytes, str] | None = None  # a chunk's bytes -> character or "repito"
 
 
-def _sonoro_tras_pausa(pcm: np.ndarray) -> np.ndarray:
-    """The samples after the first pause of 200 ms or more (the name after "Repito:")."""
-    tramas = np.abs(pcm[: len(pcm) // SALTO * SALTO]).reshape(-1, SALTO).max(axis=1) > 100
-    sonoras = np.flatnonzero(tramas)
-    huecos = np.flatnonzero(np.diff(sonoras) >= 20)
-    return pcm[sonoras[huecos[0] + 1] * SALTO :] if len(huecos) else pcm[:0]
-
-
 def _trozos_de_bytes() -> dict[bytes, str]:
-    """The loud chunks of each name as espeak-ng says it after "Repito:", in the old voice and
-    in every variant at the middle speed and pitch, and of "Repito" itself; chunks that two
-    names share are dropped."""
+    """The loud chunks of each name as espeak-ng says it alone, in the old voice and in every
+    variant at the middle speed and pitch, and of "Repito:"; chunks that two names share (the
+    noise of an "s" or a "t") are dropped."""
     global _trozos
     if _trozos is None:
         trabajos = [(etiqueta, voz) for etiqueta in [*ALFABETO, "repito"] for voz in VOCES]
 
         def sintetizar(etiqueta, voz):
-            if etiqueta == "repito":
-                return _espeak("Repito:", _opciones(voz))
-            return _sonoro_tras_pausa(
-                _espeak(CONTEXTO.format(audio.NOMBRES[etiqueta]), _opciones(voz))
-            )
+            return _espeak(audio.NOMBRES.get(etiqueta, "Repito:"), _opciones(voz))
 
         muestras = _en_paralelo(sintetizar, trabajos)
-        _trozos, repetidos = {}, set()
-        for (etiqueta, _), pcm in zip(trabajos, muestras, strict=True):
-            for desde in range(0, len(pcm) - TROZO, TROZO):
-                trozo = pcm[desde : desde + TROZO]
-                if np.abs(trozo).max() < 1000:
-                    continue
-                clave = trozo.tobytes()
-                if _trozos.get(clave, etiqueta) != etiqueta:
-                    repetidos.add(clave)
-                _trozos[clave] = etiqueta
-        for clave in repetidos:
-            del _trozos[clave]
+        _trozos = {}
+        for voz in VOCES:
+            de_la_voz = [
+                (e, pcm) for (e, v), pcm in zip(trabajos, muestras, strict=True) if v == voz
+            ]
+            # Every name of this voice end to end, to see which names hold a chunk.
+            todas = b"".join(pcm.tobytes() for _, pcm in de_la_voz)
+            limites = np.cumsum([pcm.nbytes for _, pcm in de_la_voz])
+            for etiqueta, pcm in de_la_voz:
+                for desde in range(0, len(pcm) - TROZO, TROZO):
+                    trozo = pcm[desde : desde + TROZO]
+                    if np.abs(trozo).max() < 1000:
+                        continue
+                    clave, duenos = trozo.tobytes(), set()
+                    posicion = todas.find(clave)
+                    while posicion >= 0 and len(duenos) < 2:
+                        duenos.add(int(np.searchsorted(limites, posicion, side="right")))
+                        posicion = todas.find(clave, posicion + 2)
+                    if len(duenos) == 1:
+                        _trozos[clave] = etiqueta
     return _trozos
 
 
@@ -209,7 +205,7 @@ VENTANA = int(0.025 * TASA)  # 25 ms
 SALTO = int(0.010 * TASA)  # 10 ms
 FFT = 1024
 BANDAS = 24
-COEFICIENTES = int(os.environ.get("COEF", "13"))
+COEFICIENTES = 13
 
 
 def _banco_mel() -> np.ndarray:
@@ -234,7 +230,7 @@ HAMMING = np.hamming(VENTANA)
 DCT = np.cos(np.pi / BANDAS * (np.arange(BANDAS) + 0.5)[None, :] * np.arange(COEFICIENTES)[:, None])
 DCT *= np.sqrt(2 / BANDAS)
 DCT[0] /= np.sqrt(2)  # orthonormal: the energy weighs as much as each shape coefficient
-PISO = float(os.environ.get("PISO", "1e2"))
+PISO = 1e2  # a band's energy floor: about that of an amplitude of one
 
 
 def energias(muestras: np.ndarray) -> np.ndarray:
@@ -248,17 +244,11 @@ def energias(muestras: np.ndarray) -> np.ndarray:
     return espectro @ BANCO.T
 
 
-PESO_DELTA = float(os.environ.get("PESO_DELTA", "1.0"))
-
-
 def rasgos(energia: np.ndarray) -> np.ndarray:
-    """Cepstra and how they change (a regression over two frames each side), per frame."""
+    """Per frame, 13 cepstra and how they change (a regression over two frames each side)."""
     c = np.log(energia + PISO) @ DCT.T
-    if len(c) == 1 or PESO_DELTA == 0:
-        return np.hstack([c, np.zeros_like(c)])
     p = np.pad(c, ((2, 2), (0, 0)), mode="edge")
-    delta = (p[3:-1] - p[1:-3] + 2 * (p[4:] - p[:-4])) / 10
-    return np.hstack([c, PESO_DELTA * delta])
+    return np.hstack([c, (p[3:-1] - p[1:-3] + 2 * (p[4:] - p[:-4])) / 10])
 
 
 # Every word the reading can say, but the murmur's: each character's name, the link words, the
@@ -275,7 +265,7 @@ def _palabras() -> list[tuple[str, str]]:
     )
 
 
-_plantillas: dict[str, list[tuple[str, np.ndarray]]] | None = None
+_plantillas: dict[str | None, list[tuple[str, np.ndarray]]] = {}
 
 
 def _recortada(pcm: np.ndarray) -> np.ndarray:
@@ -283,30 +273,41 @@ def _recortada(pcm: np.ndarray) -> np.ndarray:
     return pcm[max(0, sonoras[0] - 100) : sonoras[-1] + 100] if len(sonoras) else pcm
 
 
-def plantillas() -> dict[str, list[tuple[str, np.ndarray]]]:
-    """Per voice, each word's mel energies as espeak-ng says it at the middle speed and pitch,
-    silence trimmed: (label, frames × bands). Twice for the short words: at the end of what is
-    said (as alone) and before another word, which espeak-ng says in about two thirds of the
-    time ("tres" in "tres. tres.")."""
-    global _plantillas
-    if _plantillas is None:
-        trabajos = [(voz, etiqueta, texto) for voz in VOCES for etiqueta, texto in _palabras()]
+# The letters' pitch varies more than anything else: the reading's ±12, and each letter's ±12 %
+# of it. Templates at one pitch solved 6 current readings of 20; at three, 11 to 16 of 20.
+TONOS_DE_PLANTILLA = (TONO_MEDIO - 10, TONO_MEDIO, TONO_MEDIO + 10)
 
-        def sintetizar(voz, etiqueta, texto):
-            solo = _recortada(_espeak(texto, _opciones(voz)))
-            if etiqueta == "introduccion":
-                return [solo]
-            dos = _recortada(_espeak(f"{texto}. {texto}.", _opciones(voz)))
-            return [solo, dos[: max(len(dos) - len(solo), VENTANA)]]
 
-        muestras = _en_paralelo(sintetizar, trabajos)
-        _plantillas = {voz: [] for voz in VOCES}
-        for (voz, etiqueta, _), formas in zip(trabajos, muestras, strict=True):
-            _plantillas[voz] += [(etiqueta, energias(pcm)) for pcm in formas]
+def plantillas(voces=VOCES) -> dict[str | None, list[tuple[str, np.ndarray]]]:
+    """Per voice, each word's mel energies as espeak-ng says it at the middle speed, silence
+    trimmed: (label, frames × bands). A variant's at three pitches; a name or a link word also
+    as said before another word, in about two thirds of the time ("tres" in "tres. tres.",
+    where the first "tres" is not the end of what is said)."""
+    faltan = [voz for voz in voces if voz not in _plantillas]
+    trabajos = [(voz, etiqueta, texto) for voz in faltan for etiqueta, texto in _palabras()]
+
+    def sintetizar(voz, etiqueta, texto):
+        formas = []
+        for tono in TONOS_DE_PLANTILLA if voz else [TONO_MEDIO]:
+            solo = _recortada(_espeak(texto, _opciones(voz, tono=tono)))
+            formas.append(solo)
+            if etiqueta != "introduccion" and (tono == TONO_MEDIO or etiqueta in ALFABETO):
+                dos = _recortada(_espeak(f"{texto}. {texto}.", _opciones(voz, tono=tono)))
+                formas.append(dos[: max(len(dos) - len(solo), VENTANA)])
+            if etiqueta in ALFABETO:
+                # After a vowel, as the old reading says it ("de" in "a. de.": no stop).
+                tras = _recortada(_espeak(f"a. {texto}.", _opciones(voz, tono=tono)))
+                formas.append(tras[-len(solo) :])
+        return formas
+
+    for (voz, etiqueta, _), formas in zip(
+        trabajos, _en_paralelo(sintetizar, trabajos), strict=True
+    ):
+        _plantillas.setdefault(voz, []).extend((etiqueta, energias(pcm)) for pcm in formas)
     return _plantillas
 
 
-UMBRAL_DE_RELLENO = float(os.environ.get("RELLENO", "8"))  # most a frame left to no word costs
+UMBRAL_DE_RELLENO = 8.0  # the most a frame left to no word costs (about a poor match's)
 VOCES_A_DECODIFICAR = 1  # the voices whose introduction sounded closest, decoded in full
 INICIO = 500  # frames (5 s) where the introduction is looked for
 
@@ -424,10 +425,11 @@ def decodificar(x, fondo, palabras, completa=True, relleno=UMBRAL_DE_RELLENO):
     return B[niveles - 1, T] / T, leidas
 
 
-def ataque_alineacion(wav: bytes, voces=audio.VARIANTES) -> str:
+def alineacion(wav: bytes, voces=audio.VARIANTES) -> list[tuple[str, float]]:
+    """The ten characters the cheapest reading says, each with its cost per frame."""
     energia = energias(_pcm(wav))
     x, fondo = rasgos(energia), _ruido(energia)
-    todas = plantillas()
+    todas = plantillas(voces)
     if len(voces) > VOCES_A_DECODIFICAR:
         # The voice is the same throughout: the introductions' templates choose the closest.
         inicio = x[:INICIO]
@@ -440,44 +442,61 @@ def ataque_alineacion(wav: bytes, voces=audio.VARIANTES) -> str:
         voces = sorted(voces, key=introduccion.get)[:VOCES_A_DECODIFICAR]
     lecturas = [decodificar(x, fondo, todas[voz]) for voz in voces]
     lecturas = [(coste, leidas) for coste, leidas in lecturas if len(leidas) == 10]
-    if not lecturas:
-        return ""
-    leidas = min(lecturas)[1]
-    # Each position from the half that said it more like espeak-ng does.
-    mitades = zip(leidas[:5], leidas[5:], strict=True)
-    return "".join(min(a, b, key=lambda par: par[1])[0] for a, b in mitades)
+    return min(lecturas)[1] if lecturas else []
+
+
+def votar(leidas: list[tuple[str, float]]) -> str:
+    """Each of the five positions: the character said most often in the halves read (in one
+    reading, its two halves), ties to the best matched."""
+    respuesta = ""
+    for posicion in range(5):
+        votos = {}
+        for caracter, coste in leidas[posicion::5]:
+            cuantos, mejor = votos.get(caracter, (0, np.inf))
+            votos[caracter] = (cuantos + 1, min(mejor, coste))
+        if not votos:
+            return ""
+        respuesta += min(votos, key=lambda c: (-votos[c][0], votos[c][1]))
+    return respuesta
+
+
+def ataque_alineacion(wav: bytes, voces=audio.VARIANTES) -> str:
+    return votar(alineacion(wav, voces))
 
 
 ATAQUES = {"bytes": ataque_bytes, "alineación": ataque_alineacion}
+# Against the old reading the attacker knows its one voice.
+VOCES_DEL_GENERADOR = {"actual": audio.VARIANTES, "anterior": (None,)}
 
 
 # Running ---------------------------------------------------------------------------------------
 
 
-def _uno(argumentos: tuple[str, int]) -> tuple[str, dict[str, tuple[bool, float]]]:
-    generador, _ = argumentos
+def _uno(argumentos: tuple[str, int]) -> dict[str, tuple[bool, float]]:
+    """One fresh challenge, fetched `lecturas` times (the page serves a new reading of the same
+    challenge each time): whether each attack solved it, and in how many seconds."""
+    generador, lecturas = argumentos
     reto, _ = reto_alfanumerico()
-    wav = GENERADORES[generador](reto)
-    resultados = {}
-    for nombre, ataque in ATAQUES.items():
-        inicio = time.perf_counter()
-        respuesta = ataque(wav)
-        resultados[nombre] = (respuesta == reto, time.perf_counter() - inicio)
-    return reto, resultados
-
-
-def medir(n: int, generador: str = "actual", procesos: int | None = None) -> dict:
-    """{attack: (solved, n, seconds per challenge)} over n fresh challenges."""
-    plantillas()
-    _trozos_de_bytes()  # made once here; the workers inherit them
-    with multiprocessing.get_context("fork").Pool(procesos or os.cpu_count()) as grupo:
-        filas = grupo.map(_uno, [(generador, i) for i in range(n)])
+    wavs = [GENERADORES[generador](reto) for _ in range(lecturas)]
+    voces = VOCES_DEL_GENERADOR[generador]
+    inicio = time.perf_counter()
+    bytes_ = ataque_bytes(wavs[0])
+    medio = time.perf_counter()
+    alineada = votar([par for wav in wavs for par in alineacion(wav, voces)[:10]])
     return {
-        nombre: (
-            sum(r[nombre][0] for _, r in filas),
-            n,
-            sum(r[nombre][1] for _, r in filas) / n,
-        )
+        "bytes": (bytes_ == reto, medio - inicio),
+        "alineación": (alineada == reto, time.perf_counter() - medio),
+    }
+
+
+def medir(n: int, generador: str = "actual", lecturas: int = 1) -> dict:
+    """{attack: (solved, n, seconds per challenge)} over n fresh challenges, on every core."""
+    plantillas(VOCES_DEL_GENERADOR[generador])
+    _trozos_de_bytes()  # made once here; the workers inherit them
+    with multiprocessing.get_context("fork").Pool(os.cpu_count()) as grupo:
+        filas = grupo.map(_uno, [(generador, lecturas)] * n)
+    return {
+        nombre: (sum(f[nombre][0] for f in filas), n, sum(f[nombre][1] for f in filas) / n)
         for nombre in ATAQUES
     }
 
@@ -491,14 +510,21 @@ def main():
     argumentos = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     argumentos.add_argument("-n", type=int, default=30)
     argumentos.add_argument("--generador", choices=sorted(GENERADORES), default="actual")
+    argumentos.add_argument(
+        "--lecturas",
+        type=int,
+        default=1,
+        help="readings of each challenge the alignment votes over (the audio can be re-fetched)",
+    )
     opciones = argumentos.parse_args()
     inicio = time.perf_counter()
-    resultados = medir(opciones.n, opciones.generador)
-    print("| generador | ataque | resueltos | % | s por reto |")
-    print("|---|---|---:|---:|---:|")
+    resultados = medir(opciones.n, opciones.generador, opciones.lecturas)
+    print("| generador | ataque | lecturas | resueltos | % | s por reto |")
+    print("|---|---|---:|---:|---:|---:|")
     for nombre, (resueltos, total, segundos) in resultados.items():
+        lecturas = opciones.lecturas if nombre == "alineación" else 1
         print(
-            f"| {opciones.generador} | {nombre} | {resueltos}/{total} | "
+            f"| {opciones.generador} | {nombre} | {lecturas} | {resueltos}/{total} | "
             f"{100 * resueltos / total:.0f} % | {segundos:.2f} |"
         )
     print(f"\n{time.perf_counter() - inicio:.0f} s en total, {os.cpu_count()} procesos.")
