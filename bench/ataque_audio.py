@@ -1,0 +1,534 @@
+"""The audio captcha against re-synthesis (a benchmark, not a test; issue 20): how many
+challenges an attacker who has read registro/captcha/audio.py solves from the WAV alone.
+
+The attacker knows the code: the alphabet, the letters' names, the voice variants, the ranges
+of speed and pitch, the link words and introductions. It does not know the draws. Two attacks:
+
+- "bytes", issue 20's: espeak-ng says each character's name alone (with the old fixed options
+  and with every variant at the middle speed and pitch) and its loud 9 ms chunks that no other
+  name has are looked for in the served file; the names found, in order, split at "Repito".
+- "alineación": the served audio as 10 ms frames of 13 cepstra and their deltas (24 mel bands,
+  25 ms windows), decoded against espeak-ng's own reading of every word the code can say, at
+  three pitches, with the grammar the code follows (an introduction, five characters with link
+  words between them, "Repito", five more): one dynamic time warping over the whole file, in
+  the voice whose introduction matched best, frames that fit no word left to a filler. The two
+  halves vote position by position, by how well each matched; with `--lecturas K`, the 2K
+  halves of K readings of one challenge (the page serves a new one each time) vote.
+
+`--generador anterior` reads the challenge as audio.py did before commit 4a511a3 (one fixed
+espeak-ng reading): the control that shows an attack works; `actual` calls audio.sintetizar.
+
+    scripts/con-basedatos.sh .venv/bin/python bench/ataque_audio.py [-n 30]
+        [--generador actual|anterior] [--lecturas 1]
+
+`tasas(n)` is what bench/captcha.py calls: {"bytes": (solved, n), "alineación": (solved, n)}
+against the current reading, one reading each.
+"""
+
+import argparse
+import io
+import multiprocessing
+import os
+import subprocess
+import sys
+import time
+import wave
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oficina_virtual.settings")
+os.environ.setdefault("DATABASE_URL", "postgres://sin-uso/sin-uso")  # nothing is queried
+os.environ.setdefault("DEBUG", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from registro.captcha import audio  # noqa: E402
+from registro.captcha.reto import ALFABETO, reto_alfanumerico  # noqa: E402
+
+TASA = audio.MUESTRAS_POR_SEGUNDO
+VELOCIDAD_MEDIA = (audio.VELOCIDADES.start + audio.VELOCIDADES.stop - 1) // 2
+TONO_MEDIO = (audio.TONOS.start + audio.TONOS.stop - 1) // 2
+
+
+# The generators -------------------------------------------------------------------------------
+
+
+def generador_anterior(reto: str) -> bytes:
+    """The reading before commit 4a511a3: the same bytes every time for the same challenge."""
+    deletreo = ". ".join(audio.deletreo(reto))
+    return _wav(_espeak(f"{deletreo}. Repito: {deletreo}.", opciones=["-v", "es-419", "-s", "130"]))
+
+
+def generador_actual(reto: str) -> bytes:
+    return audio.sintetizar(reto)
+
+
+GENERADORES = {"actual": generador_actual, "anterior": generador_anterior}
+# The old reading's voice (None) and every variant of the current one.
+VOCES = (None, *audio.VARIANTES)
+
+
+def _espeak(texto: str, opciones: list[str], ssml: bool = False) -> np.ndarray:
+    salida = subprocess.run(
+        ["espeak-ng", "--stdout", *(["-m"] if ssml else []), *opciones, "--", texto],
+        capture_output=True,
+        check=True,
+        timeout=30,
+    ).stdout
+    return _pcm(salida)
+
+
+def _pcm(wav: bytes) -> np.ndarray:
+    """The 16-bit samples of a WAV, its chunks walked (espeak-ng leaves no sizes on a pipe)."""
+    posicion = 12
+    while posicion + 8 <= len(wav):
+        nombre, tamano = (
+            wav[posicion : posicion + 4],
+            int.from_bytes(wav[posicion + 4 : posicion + 8], "little"),
+        )
+        if nombre == b"data":
+            datos = wav[posicion + 8 :]
+            return np.frombuffer(datos[: len(datos) - len(datos) % 2], dtype="<i2")
+        posicion += 8 + tamano + (tamano % 2)
+    raise ValueError("sin datos")
+
+
+def _wav(muestras: np.ndarray) -> bytes:
+    salida = io.BytesIO()
+    with wave.open(salida, "wb") as escritura:
+        escritura.setnchannels(1)
+        escritura.setsampwidth(2)
+        escritura.setframerate(TASA)
+        escritura.writeframes(muestras.astype("<i2").tobytes())
+    return salida.getvalue()
+
+
+def _opciones(variante: str | None, velocidad: int = VELOCIDAD_MEDIA, tono: int = TONO_MEDIO):
+    if variante is None:  # the old reading's options
+        return ["-v", "es-419", "-s", "130"]
+    return ["-v", f"es-419+{variante}", "-s", str(velocidad), "-p", str(tono)]
+
+
+def _en_paralelo(funcion, trabajos):
+    with ThreadPoolExecutor(max_workers=4) as hilos:  # espeak-ng runs in its own processes
+        return list(hilos.map(lambda t: funcion(*t), trabajos))
+
+
+# Attack 1: the samples of each name, looked for in the file -------------------------------------
+
+TROZO = 200  # samples (9 ms) of a name looked for, one every TROZO of it
+_trozos: dict[bytes, str] | None = None  # a chunk's bytes -> character or "repito"
+
+
+def _trozos_de_bytes() -> dict[bytes, str]:
+    """The loud chunks of each name as espeak-ng says it alone, in the old voice and in every
+    variant at the middle speed and pitch, and of "Repito:"; chunks that two names share (the
+    noise of an "s" or a "t") are dropped."""
+    global _trozos
+    if _trozos is None:
+        trabajos = [(etiqueta, voz) for etiqueta in [*ALFABETO, "repito"] for voz in VOCES]
+
+        def sintetizar(etiqueta, voz):
+            return _espeak(audio.NOMBRES.get(etiqueta, "Repito:"), _opciones(voz))
+
+        muestras = _en_paralelo(sintetizar, trabajos)
+        _trozos = {}
+        for voz in VOCES:
+            de_la_voz = [
+                (e, pcm) for (e, v), pcm in zip(trabajos, muestras, strict=True) if v == voz
+            ]
+            # Every name of this voice end to end, to see which names hold a chunk.
+            todas = b"".join(pcm.tobytes() for _, pcm in de_la_voz)
+            limites = np.cumsum([pcm.nbytes for _, pcm in de_la_voz])
+            for etiqueta, pcm in de_la_voz:
+                for desde in range(0, len(pcm) - TROZO, TROZO):
+                    trozo = pcm[desde : desde + TROZO]
+                    if np.abs(trozo).max() < 1000:
+                        continue
+                    clave, duenos = trozo.tobytes(), set()
+                    posicion = todas.find(clave)
+                    while posicion >= 0 and len(duenos) < 2:
+                        duenos.add(int(np.searchsorted(limites, posicion, side="right")))
+                        posicion = todas.find(clave, posicion + 2)
+                    if len(duenos) == 1:
+                        _trozos[clave] = etiqueta
+    return _trozos
+
+
+def ataque_bytes(wav: bytes) -> str:
+    datos = _pcm(wav).tobytes()
+    hallados = []  # (sample, label) of every chunk found
+    for trozo, etiqueta in _trozos_de_bytes().items():
+        posicion = datos.find(trozo)
+        while posicion >= 0:
+            if posicion % 2 == 0:
+                hallados.append((posicion // 2, etiqueta))
+            posicion = datos.find(trozo, posicion + 2)
+    hallados.sort()
+    # One name said: chunks of the same label less than 60 ms apart, one after another.
+    dichos = []  # [first sample, last sample, label, chunks]
+    for posicion, etiqueta in hallados:
+        for dicho in reversed(dichos[-3:]):
+            if dicho[2] == etiqueta and posicion - dicho[1] < TASA * 0.06:
+                dicho[1], dicho[3] = posicion, dicho[3] + 1
+                break
+        else:
+            dichos.append([posicion, posicion, etiqueta, 1])
+    # Where two names overlap, the one with more chunks found.
+    limpios = []
+    for dicho in dichos:
+        if limpios and dicho[0] <= limpios[-1][1]:
+            if dicho[3] > limpios[-1][3]:
+                limpios[-1] = dicho
+            continue
+        limpios.append(dicho)
+    repito = [d[0] for d in limpios if d[2] == "repito"]
+    letras = [(d[0], d[2]) for d in limpios if d[2] != "repito"]
+    if repito:
+        for mitad in (
+            [e for p, e in letras if p < repito[0]],
+            [e for p, e in letras if p > repito[0]],
+        ):
+            if len(mitad) == 5:
+                return "".join(mitad)
+    return "".join(e for _, e in letras[:5])
+
+
+# Attack 2: alignment against espeak-ng's readings ----------------------------------------------
+
+VENTANA = int(0.025 * TASA)  # 25 ms
+SALTO = int(0.010 * TASA)  # 10 ms
+FFT = 1024
+BANDAS = 24
+COEFICIENTES = 13
+
+
+def _banco_mel() -> np.ndarray:
+    def mel(f):
+        return 2595 * np.log10(1 + f / 700)
+
+    bordes_mel = np.linspace(mel(100), mel(8000), BANDAS + 2)
+    bordes = 700 * (10 ** (bordes_mel / 2595) - 1)
+    frecuencias = np.fft.rfftfreq(FFT, 1 / TASA)
+    banco = np.zeros((BANDAS, len(frecuencias)))
+    for b in range(BANDAS):
+        izquierda, centro, derecha = bordes[b : b + 3]
+        subida = (frecuencias - izquierda) / (centro - izquierda)
+        bajada = (derecha - frecuencias) / (derecha - centro)
+        banco[b] = np.clip(np.minimum(subida, bajada), 0, None)
+    return banco
+
+
+BANCO = _banco_mel()
+HAMMING = np.hamming(VENTANA)
+# DCT-II of the log energies: the spectral envelope, little moved by the pitch.
+DCT = np.cos(np.pi / BANDAS * (np.arange(BANDAS) + 0.5)[None, :] * np.arange(COEFICIENTES)[:, None])
+DCT *= np.sqrt(2 / BANDAS)
+DCT[0] /= np.sqrt(2)  # orthonormal: the energy weighs as much as each shape coefficient
+PISO = 1e2  # a band's energy floor: about that of an amplitude of one
+
+
+def energias(muestras: np.ndarray) -> np.ndarray:
+    """Per 10 ms frame, the energy in each of 24 mel bands (frames × bands)."""
+    x = muestras.astype(np.float64)
+    if len(x) < VENTANA:
+        x = np.pad(x, (0, VENTANA - len(x)))
+    cuantos = 1 + (len(x) - VENTANA) // SALTO
+    indices = np.arange(VENTANA)[None, :] + SALTO * np.arange(cuantos)[:, None]
+    espectro = np.abs(np.fft.rfft(x[indices] * HAMMING, FFT)) ** 2
+    return espectro @ BANCO.T
+
+
+def rasgos(energia: np.ndarray) -> np.ndarray:
+    """Per frame, 13 cepstra and how they change (a regression over two frames each side)."""
+    c = np.log(energia + PISO) @ DCT.T
+    p = np.pad(c, ((2, 2), (0, 0)), mode="edge")
+    return np.hstack([c, (p[3:-1] - p[1:-3] + 2 * (p[4:] - p[:-4])) / 10])
+
+
+# Every word the reading can say, but the murmur's: each character's name, the link words, the
+# introductions and "Repito".
+ENLACES = sorted({e for e in audio.ENLACES if e})
+
+
+def _palabras() -> list[tuple[str, str]]:
+    return (
+        [(c, audio.NOMBRES[c]) for c in ALFABETO]
+        + [("enlace", e) for e in ENLACES]
+        + [("introduccion", i) for i in audio.INTRODUCCIONES]
+        + [("repito", "Repito:")]
+    )
+
+
+_plantillas: dict[str | None, list[tuple[str, np.ndarray]]] = {}
+
+
+def _recortada(pcm: np.ndarray) -> np.ndarray:
+    sonoras = np.flatnonzero(np.abs(pcm) > 200)
+    return pcm[max(0, sonoras[0] - 100) : sonoras[-1] + 100] if len(sonoras) else pcm
+
+
+# The letters' pitch varies more than anything else: the reading's ±12, and each letter's ±12 %
+# of it. Templates at one pitch solved 6 current readings of 20; at three, 11 to 16 of 20.
+TONOS_DE_PLANTILLA = (TONO_MEDIO - 10, TONO_MEDIO, TONO_MEDIO + 10)
+
+
+def plantillas(voces=VOCES) -> dict[str | None, list[tuple[str, np.ndarray]]]:
+    """Per voice, each word's mel energies as espeak-ng says it at the middle speed, silence
+    trimmed: (label, frames × bands). A variant's at three pitches; a name or a link word also
+    as said before another word, in about two thirds of the time ("tres" in "tres. tres.",
+    where the first "tres" is not the end of what is said)."""
+    faltan = [voz for voz in voces if voz not in _plantillas]
+    trabajos = [(voz, etiqueta, texto) for voz in faltan for etiqueta, texto in _palabras()]
+
+    def sintetizar(voz, etiqueta, texto):
+        formas = []
+        for tono in TONOS_DE_PLANTILLA if voz else [TONO_MEDIO]:
+            solo = _recortada(_espeak(texto, _opciones(voz, tono=tono)))
+            formas.append(solo)
+            if etiqueta != "introduccion" and (tono == TONO_MEDIO or etiqueta in ALFABETO):
+                dos = _recortada(_espeak(f"{texto}. {texto}.", _opciones(voz, tono=tono)))
+                formas.append(dos[: max(len(dos) - len(solo), VENTANA)])
+            if etiqueta in ALFABETO:
+                # After a vowel, as the old reading says it ("de" in "a. de.": no stop).
+                tras = _recortada(_espeak(f"a. {texto}.", _opciones(voz, tono=tono)))
+                formas.append(tras[-len(solo) :])
+        return formas
+
+    for (voz, etiqueta, _), formas in zip(
+        trabajos, _en_paralelo(sintetizar, trabajos), strict=True
+    ):
+        _plantillas.setdefault(voz, []).extend((etiqueta, energias(pcm)) for pcm in formas)
+    return _plantillas
+
+
+UMBRAL_DE_RELLENO = 8.0  # the most a frame left to no word costs (about a poor match's)
+VOCES_A_DECODIFICAR = 1  # the voices whose introduction sounded closest, decoded in full
+INICIO = 500  # frames (5 s) where the introduction is looked for
+
+
+def _ruido(energia: np.ndarray) -> np.ndarray:
+    """The background's energy per band: the median of the quietest fifth of the frames."""
+    total = energia.sum(axis=1)
+    return np.median(energia[total <= np.quantile(total, 0.2)], axis=0)
+
+
+def _gramatica(etiquetas: list[str], completa: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Which words may start at each level, and which of them lead one level up.
+
+    The reading (`completa`): level 0 before the first character (the introduction), 1..5 after
+    each character of the first half, "Repito" from 5 to 6, 6..11 the second half; link words
+    only between characters. Otherwise: an introduction from level 0 to level 1, nothing else."""
+    tipo = np.array(etiquetas)
+    es_caracter = np.isin(tipo, list(ALFABETO))
+    if not completa:
+        return (tipo == "introduccion")[None, :] & np.array([[True], [False]]), np.ones_like(
+            es_caracter
+        )
+    permitida = np.zeros((12, len(etiquetas)), bool)
+    for nivel in range(12):
+        permitida[nivel] = es_caracter & (nivel not in (5, 11))
+        if nivel not in (0, 5, 6, 11):
+            permitida[nivel] |= tipo == "enlace"
+        if nivel == 0:
+            permitida[nivel] |= tipo == "introduccion"
+        if nivel == 5:
+            permitida[nivel] |= tipo == "repito"
+    return permitida, es_caracter | (tipo == "repito")
+
+
+def decodificar(x, fondo, palabras, completa=True, relleno=UMBRAL_DE_RELLENO):
+    """The cheapest reading of the frames' features `x` that the grammar allows, by dynamic
+    time warping against the words' templates (their energies added to the file's background
+    `fondo`, so both are heard through the same noise), all words and levels at once, frame by
+    frame. Returns (cost per frame, [(label, cost per frame)] of the characters read)."""
+    etiquetas = [e for e, _ in palabras]
+    plantas = [rasgos(p + fondo) for _, p in palabras]
+    largos = np.array([len(p) for p in plantas])
+    comienzos = np.concatenate([[0], np.cumsum(largos)[:-1]])
+    finales = comienzos + largos - 1
+    todas = np.concatenate(plantas)
+    distancia = np.sqrt(
+        np.maximum((x**2).sum(1)[:, None] + (todas**2).sum(1)[None, :] - 2 * x @ todas.T, 0)
+    ).astype(np.float32)  # frames × template frames
+    # A frame left to no word costs its distance to the background, at most `relleno`.
+    relleno = np.minimum(relleno, np.sqrt(((x - rasgos(fondo[None, :])) ** 2).sum(1)))
+    permitida, avanza = _gramatica(etiquetas, completa)
+    niveles, J, T, INF = len(permitida), len(todas), len(x), np.inf
+    filas = np.arange(niveles)
+    entrada = np.zeros(J, bool)
+    entrada[comienzos] = True
+    # Moves within a word: stay, or advance one, two or three template frames (a word said up
+    # to three times faster than its template), never across words.
+    cierres = [np.where(entrada, INF, 0.0).astype(np.float32)]
+    for paso in (1, 2):
+        cierres.append(cierres[-1] + np.where(np.roll(entrada, paso), INF, 0.0))
+    arranque = np.where(np.repeat(permitida, largos, axis=1) & entrada, 0.0, INF)
+    arranque = arranque.astype(np.float32)
+    igual = np.where(permitida & ~avanza, 0.0, INF)  # words that end at their own level
+    sube = np.where(permitida & avanza, 0.0, INF)  # and those that end one level up
+    D = np.full((niveles, J), INF, np.float32)
+    S = np.zeros((niveles, J), np.int32)  # the frame where each path's word began
+    B = np.full((niveles, T + 1), INF)  # best cost having explained frames < t, between words
+    B[0, 0] = 0.0
+    # For each boundary: the level and frame its last word started from, and the word (-1: none).
+    previo = np.zeros((niveles, T + 1), np.int64)
+    desde = np.zeros((niveles, T + 1), np.int64)
+    palabra = np.full((niveles, T + 1), -1)
+    movido = np.full_like(D, INF)
+    S_movido = np.zeros_like(S)
+    for t in range(T):
+        mejor, S_mejor = D, S
+        for paso, cierre in enumerate(cierres, 1):
+            movido[:, paso:] = D[:, :-paso]
+            movido[:, :paso] = INF
+            movido += cierre
+            S_movido[:, paso:] = S[:, :-paso]
+            cambio = movido < mejor
+            mejor = np.where(cambio, movido, mejor)
+            S_mejor = np.where(cambio, S_movido, S_mejor)
+        inicio = arranque + B[:, t, None].astype(np.float32)
+        cambio = inicio < mejor
+        D = np.where(cambio, inicio, mejor) + distancia[t][None, :]
+        S = np.where(cambio, t, S_mejor)
+        # Boundaries after frame t: a frame left to no word, or a word ending.
+        B[:, t + 1] = B[:, t] + relleno[t]
+        fin = D[:, finales]
+        for origen, destino, mascara in ((filas, filas, igual), (filas[:-1], filas[1:], sube)):
+            costes = fin[origen] + mascara[origen]
+            k = np.argmin(costes, axis=1)
+            coste = costes[np.arange(len(origen)), k]
+            mejora = coste < B[destino, t + 1]
+            B[destino[mejora], t + 1] = coste[mejora]
+            previo[destino[mejora], t + 1] = origen[mejora]
+            desde[destino[mejora], t + 1] = S[origen[mejora], finales[k[mejora]]]
+            palabra[destino[mejora], t + 1] = k[mejora]
+    # Back from the end: the characters read, in order, each with its cost per frame.
+    nivel, t = niveles - 1, T
+    leidas = []
+    while t > 0:
+        k = palabra[nivel, t]
+        if k < 0:
+            t -= 1
+            continue
+        origen, comienzo = previo[nivel, t], desde[nivel, t]
+        if etiquetas[k] in ALFABETO:
+            coste = (B[nivel, t] - B[origen, comienzo]) / max(1, t - comienzo)
+            leidas.append((etiquetas[k], coste))
+        nivel, t = origen, comienzo
+    leidas.reverse()
+    return B[niveles - 1, T] / T, leidas
+
+
+def alineacion(wav: bytes, voces=audio.VARIANTES) -> list[tuple[str, float]]:
+    """The ten characters the cheapest reading says, each with its cost per frame."""
+    energia = energias(_pcm(wav))
+    x, fondo = rasgos(energia), _ruido(energia)
+    todas = plantillas(voces)
+    if len(voces) > VOCES_A_DECODIFICAR:
+        # The voice is the same throughout: the introductions' templates choose the closest.
+        inicio = x[:INICIO]
+        introduccion = {
+            voz: decodificar(
+                inicio, fondo, [p for p in todas[voz] if p[0] == "introduccion"], False
+            )[0]
+            for voz in voces
+        }
+        voces = sorted(voces, key=introduccion.get)[:VOCES_A_DECODIFICAR]
+    lecturas = [decodificar(x, fondo, todas[voz]) for voz in voces]
+    lecturas = [(coste, leidas) for coste, leidas in lecturas if len(leidas) == 10]
+    return min(lecturas)[1] if lecturas else []
+
+
+def votar(leidas: list[tuple[str, float]]) -> str:
+    """Each of the five positions: the character said most often in the halves read (in one
+    reading, its two halves), ties to the best matched."""
+    respuesta = ""
+    for posicion in range(5):
+        votos = {}
+        for caracter, coste in leidas[posicion::5]:
+            cuantos, mejor = votos.get(caracter, (0, np.inf))
+            votos[caracter] = (cuantos + 1, min(mejor, coste))
+        if not votos:
+            return ""
+        respuesta += min(votos, key=lambda c: (-votos[c][0], votos[c][1]))
+    return respuesta
+
+
+def ataque_alineacion(wav: bytes, voces=audio.VARIANTES) -> str:
+    return votar(alineacion(wav, voces))
+
+
+ATAQUES = {"bytes": ataque_bytes, "alineación": ataque_alineacion}
+# Against the old reading the attacker knows its one voice.
+VOCES_DEL_GENERADOR = {"actual": audio.VARIANTES, "anterior": (None,)}
+
+
+# Running ---------------------------------------------------------------------------------------
+
+
+def _uno(argumentos: tuple[str, int]) -> dict[str, tuple[bool, float]]:
+    """One fresh challenge, fetched `lecturas` times (the page serves a new reading of the same
+    challenge each time): whether each attack solved it, and in how many seconds."""
+    generador, lecturas = argumentos
+    reto, _ = reto_alfanumerico()
+    wavs = [GENERADORES[generador](reto) for _ in range(lecturas)]
+    voces = VOCES_DEL_GENERADOR[generador]
+    inicio = time.perf_counter()
+    bytes_ = ataque_bytes(wavs[0])
+    medio = time.perf_counter()
+    alineada = votar([par for wav in wavs for par in alineacion(wav, voces)[:10]])
+    return {
+        "bytes": (bytes_ == reto, medio - inicio),
+        "alineación": (alineada == reto, time.perf_counter() - medio),
+    }
+
+
+def medir(n: int, generador: str = "actual", lecturas: int = 1) -> dict:
+    """{attack: (solved, n, seconds per challenge)} over n fresh challenges, on every core."""
+    plantillas(VOCES_DEL_GENERADOR[generador])
+    _trozos_de_bytes()  # made once here; the workers inherit them
+    with multiprocessing.get_context("fork").Pool(os.cpu_count()) as grupo:
+        filas = grupo.map(_uno, [(generador, lecturas)] * n)
+    return {
+        nombre: (sum(f[nombre][0] for f in filas), n, sum(f[nombre][1] for f in filas) / n)
+        for nombre in ATAQUES
+    }
+
+
+def tasas(n: int) -> dict[str, tuple[int, int]]:
+    """What bench/captcha.py prints: solved and tried per attack, against the current reading."""
+    return {nombre: (resueltos, total) for nombre, (resueltos, total, _) in medir(n).items()}
+
+
+def main():
+    argumentos = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    argumentos.add_argument("-n", type=int, default=30)
+    argumentos.add_argument("--generador", choices=sorted(GENERADORES), default="actual")
+    argumentos.add_argument(
+        "--lecturas",
+        type=int,
+        default=1,
+        help="readings of each challenge the alignment votes over (the audio can be re-fetched)",
+    )
+    opciones = argumentos.parse_args()
+    inicio = time.perf_counter()
+    resultados = medir(opciones.n, opciones.generador, opciones.lecturas)
+    print("| generador | ataque | lecturas | resueltos | % | s por reto |")
+    print("|---|---|---:|---:|---:|---:|")
+    for nombre, (resueltos, total, segundos) in resultados.items():
+        lecturas = opciones.lecturas if nombre == "alineación" else 1
+        print(
+            f"| {opciones.generador} | {nombre} | {lecturas} | {resueltos}/{total} | "
+            f"{100 * resueltos / total:.0f} % | {segundos:.2f} |"
+        )
+    print(f"\n{time.perf_counter() - inicio:.0f} s en total, {os.cpu_count()} procesos.")
+
+
+if __name__ == "__main__":
+    main()
