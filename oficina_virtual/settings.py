@@ -224,9 +224,15 @@ CAPTCHA_CHALLENGE_FUNCT = "registro.captcha.reto.reto_alfanumerico"
 CAPTCHA_LENGTH = 5
 # The library's default image is 78×29 px: too small to read on a phone.
 CAPTCHA_FONT_SIZE = 46
+# Each letter turned up to 35 degrees either way (the library's default, said here because
+# registro/captcha/imagen.py also turns none less than 20: OCR reads upright letters).
+CAPTCHA_LETTER_ROTATION = (-35, 35)
 CAPTCHA_IMAGE_SIZE = (240, 80)
 CAPTCHA_TIMEOUT = 10  # minutes
-CAPTCHA_NOISE_FUNCTIONS = ("captcha.helpers.noise_arcs", "registro.captcha.imagen.ruido_de_puntos")
+CAPTCHA_NOISE_FUNCTIONS = (
+    "registro.captcha.imagen.ruido_de_arcos",
+    "registro.captcha.imagen.ruido_de_puntos",
+)
 CAPTCHA_FILTER_FUNCTIONS = ("captcha.helpers.post_smooth", "registro.captcha.imagen.en_grises")
 
 # Until an institution deploys it under its own name, every page says it is a replica.
