@@ -77,7 +77,7 @@ bench-trabajadores: $(INSTALADO)
 # docs/security.md): their solve rates, for any change to the drawing or the voice.
 bench-captcha: $(INSTALADO)
 	@scripts/instalar-paquetes-sistema.sh tesseract espeak-ng
-	$(PY) bench/captcha.py
+	$(PY) bench/ataques.py
 
 # The registry at national scale (N rows, 14 million by default): see docs/performance.md.
 bench-registro: $(INSTALADO)

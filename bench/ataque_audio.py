@@ -21,7 +21,7 @@ espeak-ng reading): the control that shows an attack works; `actual` calls audio
     scripts/con-basedatos.sh .venv/bin/python bench/ataque_audio.py [-n 30]
         [--generador actual|anterior] [--lecturas 1]
 
-`tasas(n)` is what bench/captcha.py calls: {"bytes": (solved, n), "alineación": (solved, n)}
+`tasas(n)` is what bench/ataques.py calls: {"bytes": (solved, n), "alineación": (solved, n)}
 against the current reading, one reading each.
 """
 
@@ -502,7 +502,7 @@ def medir(n: int, generador: str = "actual", lecturas: int = 1) -> dict:
 
 
 def tasas(n: int) -> dict[str, tuple[int, int]]:
-    """What bench/captcha.py prints: solved and tried per attack, against the current reading."""
+    """What bench/ataques.py prints: solved and tried per attack, against the current reading."""
     return {nombre: (resueltos, total) for nombre, (resueltos, total, _) in medir(n).items()}
 
 
