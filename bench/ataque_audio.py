@@ -282,7 +282,7 @@ def plantillas(voces=VOCES) -> dict[str | None, list[tuple[str, np.ndarray]]]:
     """Per voice, each word's mel energies as espeak-ng says it at the middle speed, silence
     trimmed: (label, frames × bands). A variant's at three pitches; a name or a link word also
     as said before another word, in about two thirds of the time ("tres" in "tres. tres.",
-    where the first "tres" is not the end of what is said)."""
+    where the first "tres" is not the end of what is said), and a name after a vowel."""
     faltan = [voz for voz in voces if voz not in _plantillas]
     trabajos = [(voz, etiqueta, texto) for voz in faltan for etiqueta, texto in _palabras()]
 
