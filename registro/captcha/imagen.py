@@ -2,7 +2,7 @@
 
 django-simple-captcha's drawing (each letter turned and set beside the next with a gap,
 three noise lines in the same place on every image, dots) was solved by Debian's tesseract
-after a few simple clean-ups one time in eight (bench/ataque_imagen.py; docs/security.md,
+after a few simple clean-ups one time in seven (bench/ataque_imagen.py; docs/security.md,
 "The captcha against an off-the-shelf OCR"). What that attack relied on is taken away here,
 not what a person reads:
 

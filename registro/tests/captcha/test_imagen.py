@@ -29,6 +29,15 @@ def test_la_imagen_del_captcha_es_la_misma_para_una_clave_y_otra_para_otra(clien
     assert client.get(f"/captcha/image/{'0' * 40}/").status_code == 410  # no such challenge
 
 
+def test_la_direccion_doble_de_la_biblioteca_da_la_misma_imagen(client, db):
+    # The library's own "@2" view would draw its OCR-readable image of the same challenge.
+    clave = CaptchaStore.generate_key()
+    assert (
+        client.get(f"/captcha/image/{clave}@2/").content
+        == client.get(f"/captcha/image/{clave}/").content
+    )
+
+
 def test_el_mismo_reto_con_otra_clave_se_dibuja_distinto():
     # Letters, turns, places, wave and noise lines all come from the key.
     assert imagen.png("a" * 40, "ABCDE") == imagen.png("a" * 40, "ABCDE")
