@@ -215,10 +215,14 @@ def limitar_busquedas(vista):
     return con_limite
 
 
+def minutos(segundos: int) -> int:
+    """A wait as the pages say it: whole minutes, at least one."""
+    return max(1, math.ceil(segundos / 60))
+
+
 def demasiadas_busquedas(request, espera: int):
-    minutos = max(1, math.ceil(espera / 60))
     respuesta = render(
-        request, "registro/demasiadas_busquedas.html", {"minutos": minutos}, status=429
+        request, "registro/demasiadas_busquedas.html", {"minutos": minutos(espera)}, status=429
     )
     respuesta["Retry-After"] = str(espera)
     return respuesta

@@ -16,7 +16,6 @@ look-ups' table, keyed hashes only; LIMITES_SOLO_CONTAR counts and logs without 
 """
 
 import functools
-import math
 
 from django.conf import settings
 from django.http import JsonResponse
@@ -26,7 +25,7 @@ from django.utils.translation import ngettext
 from oficina_virtual import metricas
 
 from .. import cliente
-from ..limites import Limite, registrar
+from ..limites import Limite, minutos, registrar
 
 POR_SESION = Limite("retos-por-sesion", "retos_por_sesion", "LIMITES_DE_CAPTCHA")
 POR_DIRECCION = Limite("retos-por-direccion", "retos_por_direccion", "LIMITES_DE_CAPTCHA")
@@ -51,19 +50,16 @@ def espera(request) -> int | None:
     return segundos
 
 
-def sin_reto_nuevo(request):
-    """Count one new challenge: past the limit, the "too many images" answer (429,
-    Retry-After) to give instead; otherwise None."""
-    segundos = espera(request)
-    return None if segundos is None else demasiados_retos(request, segundos)
-
-
 def limitar_retos(vista):
-    """The view answers only while the client may have a new challenge."""
+    """The view answers only while the client may have a new challenge; past the limit, the
+    "too many images" answer (429, Retry-After) instead."""
 
     @functools.wraps(vista)
     def con_limite(request, *args, **kwargs):
-        return sin_reto_nuevo(request) or vista(request, *args, **kwargs)
+        segundos = espera(request)
+        if segundos is not None:
+            return demasiados_retos(request, segundos)
+        return vista(request, *args, **kwargs)
 
     return con_limite
 
@@ -80,14 +76,14 @@ class ConLimiteDeImagenes:
         segundos = espera(self.request) if campo and campo.widget.clave is None else None
         if segundos is None:
             return super().render_to_response(context, **kwargs)
-        campo.widget.espera = max(1, math.ceil(segundos / 60))
+        campo.widget.espera = minutos(segundos)
         respuesta = super().render_to_response(context, **{**kwargs, "status": 429})
         respuesta["Retry-After"] = str(segundos)
         return respuesta
 
 
 def demasiados_retos(request, segundos: int):
-    minutos = max(1, math.ceil(segundos / 60))
+    cuantos = minutos(segundos)
     if request.headers.get("x-requested-with") == "XMLHttpRequest":
         # "Actualizar Imagen" with JavaScript: the page stays, with what was typed, and says it.
         mensaje = ngettext(
@@ -95,12 +91,12 @@ def demasiados_retos(request, segundos: int):
             "otra en %(minutos)d minuto.",
             "Pidió demasiadas imágenes nuevas. Escriba el código de la imagen que ve, o pida "
             "otra en %(minutos)d minutos.",
-            minutos,
-        ) % {"minutos": minutos}
+            cuantos,
+        ) % {"minutos": cuantos}
         respuesta = JsonResponse({"mensaje": mensaje}, status=429)
     else:
         respuesta = render(
-            request, "captcha/demasiados_retos.html", {"minutos": minutos}, status=429
+            request, "captcha/demasiados_retos.html", {"minutos": cuantos}, status=429
         )
     respuesta["Retry-After"] = str(segundos)
     return respuesta
