@@ -2,33 +2,37 @@
 challenges an attacker who has read registro/captcha/audio.py solves from the WAV alone.
 
 The attacker knows the code: the alphabet, the letters' names, the voice variants, the ranges
-of speed and pitch, the link words and introductions. It does not know the draws. Two attacks:
+of speed, pitch and tape speed, the link words and introductions. It does not know the draws,
+which come from the server's secret key. Two attacks:
 
 - "bytes", issue 20's: espeak-ng says each character's name alone (with the old fixed options
   and with every variant at the middle speed and pitch) and its loud 9 ms chunks that no other
   name has are looked for in the served file; the names found, in order, split at "Repito".
 - "alineación": the served audio as 10 ms frames of 13 cepstra and their deltas (24 mel bands,
   25 ms windows), decoded against espeak-ng's own reading of every word the code can say, at
-  three pitches, with the grammar the code follows (an introduction, five characters with link
-  words between them, "Repito", five more): one dynamic time warping over the whole file, in
-  the voice whose introduction matched best, frames that fit no word left to a filler. The two
-  halves vote position by position, by how well each matched; with `--lecturas K`, the 2K
-  halves of K readings of one challenge (the page serves a new one each time) vote.
+  three pitches and three tape speeds, with the grammar the code follows (an introduction,
+  five characters with link words between them, "Repito", five more): one dynamic time
+  warping over the whole file, in the voice and tape speed whose introduction matched best,
+  frames that fit no word (the murmur's) left to a filler. The two halves vote position by
+  position, by how well each matched. (Fetching a challenge's audio again gives the same
+  reading: there are no more readings of one code to vote over.)
 
 `--generador anterior` reads the challenge as audio.py did before commit 4a511a3 (one fixed
 espeak-ng reading): the control that shows an attack works; `actual` calls audio.sintetizar.
+`--murmullo-db A-B` tries the murmur at another level. After the attacks, the current
+reading's mean STOI (`claridad`): what the murmur leaves of the letters for a listener.
 
     scripts/con-basedatos.sh .venv/bin/python bench/ataque_audio.py [-n 30]
-        [--generador actual|anterior] [--lecturas 1]
+        [--generador actual|anterior] [--murmullo-db 6-10]
 
-`tasas(n)` is what bench/ataques.py calls: {"bytes": (solved, n), "alineación": (solved, n)}
-against the current reading, one reading each.
+`medir(n, generador)` and `claridad(n)` are what bench/ataques.py calls.
 """
 
 import argparse
 import io
 import multiprocessing
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -37,6 +41,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
+from pystoi import stoi
+from scipy.signal import resample
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oficina_virtual.settings")
@@ -58,14 +64,14 @@ TONO_MEDIO = (audio.TONOS.start + audio.TONOS.stop - 1) // 2
 # The generators -------------------------------------------------------------------------------
 
 
-def generador_anterior(reto: str) -> bytes:
+def generador_anterior(reto: str, clave: str) -> bytes:
     """The reading before commit 4a511a3: the same bytes every time for the same challenge."""
     deletreo = ". ".join(audio.deletreo(reto))
     return _wav(_espeak(f"{deletreo}. Repito: {deletreo}.", opciones=["-v", "es-419", "-s", "130"]))
 
 
-def generador_actual(reto: str) -> bytes:
-    return audio.sintetizar(reto)
+def generador_actual(reto: str, clave: str) -> bytes:
+    return audio.sintetizar(reto, clave)
 
 
 GENERADORES = {"actual": generador_actual, "anterior": generador_anterior}
@@ -265,7 +271,9 @@ def _palabras() -> list[tuple[str, str]]:
     )
 
 
-_plantillas: dict[str | None, list[tuple[str, np.ndarray]]] = {}
+# A voice to the attacker: a variant (None: the old reading's) and a tape speed.
+Voz = tuple[str | None, float]
+_plantillas: dict[Voz, list[tuple[str, np.ndarray]]] = {}
 
 
 def _recortada(pcm: np.ndarray) -> np.ndarray:
@@ -278,12 +286,19 @@ def _recortada(pcm: np.ndarray) -> np.ndarray:
 TONOS_DE_PLANTILLA = (TONO_MEDIO - 10, TONO_MEDIO, TONO_MEDIO + 10)
 
 
-def plantillas(voces=VOCES) -> dict[str | None, list[tuple[str, np.ndarray]]]:
+# The tape speeds the reading is played at (audio.CINTA), three of them: each variant's
+# templates played at each, as if another voice.
+CINTAS_DE_PLANTILLA = (0.92, 1.0, 1.08)
+VOCES_ACTUALES = [(v, cinta) for v in audio.VARIANTES for cinta in CINTAS_DE_PLANTILLA]
+
+
+def plantillas(voces: list[Voz]) -> dict[Voz, list[tuple[str, np.ndarray]]]:
     """Per voice, each word's mel energies as espeak-ng says it at the middle speed, silence
-    trimmed: (label, frames × bands). A variant's at three pitches; a name or a link word also
-    as said before another word, in about two thirds of the time ("tres" in "tres. tres.",
-    where the first "tres" is not the end of what is said), and a name after a vowel."""
-    faltan = [voz for voz in voces if voz not in _plantillas]
+    trimmed, played at the voice's tape speed: (label, frames × bands). A variant's at three
+    pitches; a name or a link word also as said before another word, in about two thirds of
+    the time ("tres" in "tres. tres.", where the first "tres" is not the end of what is said),
+    and a name after a vowel."""
+    faltan = sorted({voz for voz, _ in voces if (voz, 1.0) not in _plantillas}, key=str)
     trabajos = [(voz, etiqueta, texto) for voz in faltan for etiqueta, texto in _palabras()]
 
     def sintetizar(voz, etiqueta, texto):
@@ -303,12 +318,14 @@ def plantillas(voces=VOCES) -> dict[str | None, list[tuple[str, np.ndarray]]]:
     for (voz, etiqueta, _), formas in zip(
         trabajos, _en_paralelo(sintetizar, trabajos), strict=True
     ):
-        _plantillas.setdefault(voz, []).extend((etiqueta, energias(pcm)) for pcm in formas)
+        for cinta in CINTAS_DE_PLANTILLA if voz else [1.0]:
+            _plantillas.setdefault((voz, cinta), []).extend(
+                (etiqueta, energias(resample(pcm, round(len(pcm) / cinta)))) for pcm in formas
+            )
     return _plantillas
 
 
 UMBRAL_DE_RELLENO = 8.0  # the most a frame left to no word costs (about a poor match's)
-VOCES_A_DECODIFICAR = 1  # the voices whose introduction sounded closest, decoded in full
 INICIO = 500  # frames (5 s) where the introduction is looked for
 
 
@@ -425,24 +442,34 @@ def decodificar(x, fondo, palabras, completa=True, relleno=UMBRAL_DE_RELLENO):
     return B[niveles - 1, T] / T, leidas
 
 
-def alineacion(wav: bytes, voces=audio.VARIANTES) -> list[tuple[str, float]]:
+def _del_mismo_sexo(voz: Voz) -> list[Voz]:
+    """The voices a reading in ``voz`` says its letters in: each letter is said by one of the
+    variants of its sex (audio.guion), at the reading's tape speed."""
+    variante, cinta = voz
+    if variante is None:
+        return [voz]
+    return [(v, cinta) for v in audio.MASCULINAS if variante in audio.MASCULINAS] or [
+        (v, cinta) for v in audio.FEMENINAS
+    ]
+
+
+def alineacion(wav: bytes, voces: list[Voz]) -> list[tuple[str, float]]:
     """The ten characters the cheapest reading says, each with its cost per frame."""
     energia = energias(_pcm(wav))
     x, fondo = rasgos(energia), _ruido(energia)
     todas = plantillas(voces)
-    if len(voces) > VOCES_A_DECODIFICAR:
-        # The voice is the same throughout: the introductions' templates choose the closest.
-        inicio = x[:INICIO]
-        introduccion = {
-            voz: decodificar(
-                inicio, fondo, [p for p in todas[voz] if p[0] == "introduccion"], False
-            )[0]
-            for voz in voces
-        }
-        voces = sorted(voces, key=introduccion.get)[:VOCES_A_DECODIFICAR]
-    lecturas = [decodificar(x, fondo, todas[voz]) for voz in voces]
-    lecturas = [(coste, leidas) for coste, leidas in lecturas if len(leidas) == 10]
-    return min(lecturas)[1] if lecturas else []
+    # The introduction is said in one voice and at the reading's tape speed: the
+    # introductions' templates choose the closest, and with it the letters' sex and speed.
+    introduccion = {
+        voz: decodificar(
+            x[:INICIO], fondo, [p for p in todas[voz] if p[0] == "introduccion"], False
+        )[0]
+        for voz in voces
+    }
+    voz = min(voces, key=introduccion.get)
+    palabras = [p for otra in _del_mismo_sexo(voz) for p in todas[otra]]
+    _, leidas = decodificar(x, fondo, palabras)
+    return leidas if len(leidas) == 10 else []
 
 
 def votar(leidas: list[tuple[str, float]]) -> str:
@@ -460,50 +487,63 @@ def votar(leidas: list[tuple[str, float]]) -> str:
     return respuesta
 
 
-def ataque_alineacion(wav: bytes, voces=audio.VARIANTES) -> str:
-    return votar(alineacion(wav, voces))
-
-
-ATAQUES = {"bytes": ataque_bytes, "alineación": ataque_alineacion}
+ATAQUES = ("bytes", "alineación")
 # Against the old reading the attacker knows its one voice.
-VOCES_DEL_GENERADOR = {"actual": audio.VARIANTES, "anterior": (None,)}
+VOCES_DEL_GENERADOR = {"actual": VOCES_ACTUALES, "anterior": [(None, 1.0)]}
+
+
+# What a listener keeps --------------------------------------------------------------------------
+
+
+def claridad(n: int) -> float:
+    """The mean short-time objective intelligibility (STOI, 0 to 1; Taal et al., 2011) of n
+    readings: each served reading against the same reading with no murmur and no hiss (the
+    same key, so the same voices, tape speed and pauses). No one can listen here;
+    STOI is the measure of how much of the letters' detail the rest leaves, the same way for
+    every change."""
+    murmullo, sibilancia = audio.MURMULLO_DB, audio.SIBILANCIA_DB
+    valores = []
+    for _ in range(n):
+        reto, _ = reto_alfanumerico()
+        clave = secrets.token_hex(20)
+        servida = _pcm(audio.sintetizar(reto, clave))
+        # The murmur's level is the reading's last draw: the rest of it stays the same.
+        audio.MURMULLO_DB, audio.SIBILANCIA_DB = range(200, 201), 200
+        try:
+            limpia = _pcm(audio.sintetizar(reto, clave))
+        finally:
+            audio.MURMULLO_DB, audio.SIBILANCIA_DB = murmullo, sibilancia
+        valores.append(stoi(limpia.astype(float), servida.astype(float), TASA))
+    return float(np.mean(valores))
 
 
 # Running ---------------------------------------------------------------------------------------
 
 
-def _uno(argumentos: tuple[str, int]) -> dict[str, tuple[bool, float]]:
-    """One fresh challenge, fetched `lecturas` times (the page serves a new reading of the same
-    challenge each time): whether each attack solved it, and in how many seconds."""
-    generador, lecturas = argumentos
+def _uno(generador: str) -> dict[str, tuple[bool, float]]:
+    """One fresh challenge: whether each attack solved it, and in how many seconds."""
     reto, _ = reto_alfanumerico()
-    wavs = [GENERADORES[generador](reto) for _ in range(lecturas)]
-    voces = VOCES_DEL_GENERADOR[generador]
+    wav = GENERADORES[generador](reto, secrets.token_hex(20))  # a key like the library's
     inicio = time.perf_counter()
-    bytes_ = ataque_bytes(wavs[0])
+    bytes_ = ataque_bytes(wav)
     medio = time.perf_counter()
-    alineada = votar([par for wav in wavs for par in alineacion(wav, voces)[:10]])
+    alineada = votar(alineacion(wav, VOCES_DEL_GENERADOR[generador]))
     return {
         "bytes": (bytes_ == reto, medio - inicio),
         "alineación": (alineada == reto, time.perf_counter() - medio),
     }
 
 
-def medir(n: int, generador: str = "actual", lecturas: int = 1) -> dict:
+def medir(n: int, generador: str = "actual") -> dict:
     """{attack: (solved, n, seconds per challenge)} over n fresh challenges, on every core."""
     plantillas(VOCES_DEL_GENERADOR[generador])
     _trozos_de_bytes()  # made once here; the workers inherit them
     with multiprocessing.get_context("fork").Pool(os.cpu_count()) as grupo:
-        filas = grupo.map(_uno, [(generador, lecturas)] * n)
+        filas = grupo.map(_uno, [generador] * n)
     return {
         nombre: (sum(f[nombre][0] for f in filas), n, sum(f[nombre][1] for f in filas) / n)
         for nombre in ATAQUES
     }
-
-
-def tasas(n: int) -> dict[str, tuple[int, int]]:
-    """What bench/ataques.py prints: solved and tried per attack, against the current reading."""
-    return {nombre: (resueltos, total) for nombre, (resueltos, total, _) in medir(n).items()}
 
 
 def main():
@@ -511,22 +551,24 @@ def main():
     argumentos.add_argument("-n", type=int, default=30)
     argumentos.add_argument("--generador", choices=sorted(GENERADORES), default="actual")
     argumentos.add_argument(
-        "--lecturas",
-        type=int,
-        default=1,
-        help="readings of each challenge the alignment votes over (the audio can be re-fetched)",
+        "--murmullo-db",
+        type=lambda texto: range(int(texto.split("-")[0]), int(texto.split("-")[1]) + 1),
+        help="try the murmur this many decibels below the letters, e.g. 6-10",
     )
     opciones = argumentos.parse_args()
+    if opciones.murmullo_db:
+        audio.MURMULLO_DB = opciones.murmullo_db
     inicio = time.perf_counter()
-    resultados = medir(opciones.n, opciones.generador, opciones.lecturas)
-    print("| generador | ataque | lecturas | resueltos | % | s por reto |")
-    print("|---|---|---:|---:|---:|---:|")
+    resultados = medir(opciones.n, opciones.generador)
+    print("| generador | ataque | resueltos | % | s por reto |")
+    print("|---|---|---:|---:|---:|")
     for nombre, (resueltos, total, segundos) in resultados.items():
-        lecturas = opciones.lecturas if nombre == "alineación" else 1
         print(
-            f"| {opciones.generador} | {nombre} | {lecturas} | {resueltos}/{total} | "
+            f"| {opciones.generador} | {nombre} | {resueltos}/{total} | "
             f"{100 * resueltos / total:.0f} % | {segundos:.2f} |"
         )
+    if opciones.generador == "actual":
+        print(f"\nSTOI media de {opciones.n} lecturas: {claridad(opciones.n):.3f}")
     print(f"\n{time.perf_counter() - inicio:.0f} s en total, {os.cpu_count()} procesos.")
 
 

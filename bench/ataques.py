@@ -4,7 +4,7 @@ so that a later change to the drawing or to the voice is measured the same way:
 - the image against Debian's tesseract with simple clean-ups (bench/ataque_imagen.py);
 - the audio against re-synthesis with espeak-ng, byte search and alignment
   (bench/ataque_audio.py), beside the same attacks on the old fixed reading, the control
-  that shows they work.
+  that shows they work; and how intelligible the current reading stays (STOI).
 
     make bench-captcha                      # N_IMAGENES=200 N_AUDIOS=30
     N_IMAGENES=500 make bench-captcha
@@ -42,6 +42,9 @@ def main() -> None:
         for ataque, (resueltos, total, _) in medidas.items():
             que = f"audio {generador}: {ataque}"
             print(linea(que, resueltos, total, segundos), flush=True)
+    # What the murmur leaves of the letters, for people: the other side of the audio's figures.
+    claridad = ataque_audio.claridad(n_audios)
+    print(f"\nSTOI media de {n_audios} lecturas actuales: {claridad:.3f}")
 
 
 if __name__ == "__main__":

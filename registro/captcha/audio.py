@@ -6,15 +6,20 @@ reads the challenge: it neither consumes nor changes it, so the person still has
 
 A reading that espeak-ng could make again would be solved by making it again: a script that
 synthesised each letter and looked for its bytes in the file read 90 % of the challenges. So
-nothing of a reading is predictable: every one draws from `secrets` the voice, its speed and
-pitch, each letter's own speed and pitch, the pauses and the words between letters, and mixes
-in a murmur of other words and a hiss below the letters (docs/security.md, "The audio captcha
-against re-synthesis"). The letters' names stay those of the Spanish alphabet, said twice.
+nothing of a reading is predictable: it draws a sex and, for each letter, a voice of it, the
+speed and pitch of the reading and of each letter, the pauses and the words between letters,
+plays the whole a little fast or slow as a tape would (the voice's formants move, not only
+its pitch), and mixes in a murmur of other words in a voice of the other sex and a hiss below
+the letters (docs/security.md, "The audio against re-synthesis and alignment"). The draws
+come from a secret seed per challenge key: fetching the audio again gives the same reading,
+so an attacker cannot vote over many readings of one code. The letters' names stay those of
+the Spanish alphabet, said twice.
 """
 
+import hashlib
 import io
 import math
-import os
+import random
 import secrets
 import shutil
 import struct
@@ -22,6 +27,7 @@ import subprocess
 import wave
 
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from PIL import Image, ImageMath
 
 PROGRAMA = "espeak-ng"
@@ -30,7 +36,9 @@ PROGRAMA = "espeak-ng"
 VOZ = "es-419"
 # espeak-ng's plain male and female variants (`espeak-ng --voices=variant`); none of the
 # whispered, croaking or robotic ones.
-VARIANTES = ("m1", "m2", "m3", "m4", "m5", "m6", "m7", "f1", "f2", "f3", "f4", "f5")
+MASCULINAS = ("m1", "m2", "m3", "m4", "m5", "m6", "m7")
+FEMENINAS = ("f1", "f2", "f3", "f4", "f5")
+VARIANTES = MASCULINAS + FEMENINAS
 # Words per minute, around the 130 chosen so each letter can be told apart (espeak-ng's own
 # default, 175, runs them together); and espeak-ng's pitch, 0–99, around its default 50.
 VELOCIDADES = range(115, 146)
@@ -38,13 +46,17 @@ TONOS = range(38, 63)
 # Each letter's own speed and pitch, in per cent of the reading's.
 VELOCIDAD_DE_LETRA = range(88, 113)
 TONO_DE_LETRA = range(-12, 13)
+# The whole reading played this much faster or slower, as a tape: speed, pitch and formants
+# together, so it sounds like another speaker of the same voice, still as clear.
+CINTA = (0.88, 1.12)
 PAUSAS_MS = range(0, 301)
 SILENCIO_INICIAL_MS = range(150, 901)
 INTRODUCCIONES = ("El código es:", "Escuche el código:", "Estos son los caracteres del código:")
 # Between letters: words no Spanish letter or digit is called, so a listener cannot take one
 # for a character.
 ENLACES = ("", "", "luego", "después", "sigue", "ahora", "la siguiente", "otra")
-# The murmur: ordinary words, none a letter's or a digit's name, said by another voice.
+# The murmur: ordinary words, none a letter's or a digit's name, said by a voice of the other
+# sex, which a listener tells apart from the letters by its pitch.
 PALABRAS_DEL_MURMULLO = [
     "casa",
     "mesa",
@@ -73,7 +85,10 @@ PALABRAS_DEL_MURMULLO = [
     "abrigo",
 ]
 # How far below the letters the murmur and the hiss sit (their power against the letters').
-MURMULLO_DB = range(14, 19)
+# Listeners follow one voice over another of the other sex 6 dB below it near their best; at
+# 14–18 dB below, alignment against espeak-ng still read 25 codes of 30, at 6–10 dB 2 of 30
+# (docs/security.md, "The audio against re-synthesis and alignment").
+MURMULLO_DB = range(6, 11)
 SIBILANCIA_DB = 26
 TIEMPO_MAXIMO = 10  # seconds
 
@@ -117,7 +132,24 @@ NOMBRES = {
     "9": "nueve",
 }
 
-_azar = secrets.SystemRandom()
+
+class Azar(random.Random):
+    """The draws of one reading: the same for the same seed. The hiss's bytes come from SHAKE,
+    not from the Mersenne twister, whose state its raw output would give away."""
+
+    def __init__(self, semilla: bytes):
+        super().__init__(semilla)
+        self.semilla = semilla
+
+    def bytes_al_azar(self, cuantos: int) -> bytes:
+        return hashlib.shake_256(self.semilla).digest(cuantos)
+
+
+def azar_de(clave: str | None = None) -> Azar:
+    """The draws for challenge key ``clave``, from SECRET_KEY; new secret draws without a key."""
+    if clave is None:
+        return Azar(secrets.token_bytes(32))
+    return Azar(salted_hmac("registro.captcha.audio", clave, algorithm="sha256").digest())
 
 
 def disponible() -> bool:
@@ -135,46 +167,57 @@ def deletreo(reto: str) -> list[str]:
     return [NOMBRES.get(caracter, caracter) for caracter in reto.upper()]
 
 
-def guion(reto: str) -> str:
-    """What espeak-ng reads (SSML): an introduction, the characters one by one, then
-    "Repito:" and the characters again; every pause, link word, speed and pitch drawn anew.
-    espeak-ng pauses at each change of prosody, so the letters need no full stop between them."""
+def guion(reto: str, azar: Azar | None = None, voces: tuple[str, ...] = MASCULINAS) -> str:
+    """What espeak-ng reads (SSML): an introduction, the characters one by one, each in one of
+    ``voces``, then "Repito:" and the characters again; every voice, pause, link word, speed
+    and pitch drawn. espeak-ng pauses at each change of prosody, so the letters need no full
+    stop between them."""
+    azar = azar or azar_de()
 
     def letras() -> str:
         partes = []
         for indice, nombre in enumerate(deletreo(reto)):
-            enlace = _azar.choice(ENLACES) if indice else ""
-            velocidad, tono = _azar.choice(VELOCIDAD_DE_LETRA), _azar.choice(TONO_DE_LETRA)
-            pausa = _azar.choice(PAUSAS_MS)
+            enlace = azar.choice(ENLACES) if indice else ""
+            velocidad, tono = azar.choice(VELOCIDAD_DE_LETRA), azar.choice(TONO_DE_LETRA)
+            voz, pausa = azar.choice(voces), azar.choice(PAUSAS_MS)
             partes.append(
-                f'{enlace} <prosody rate="{velocidad}%" pitch="{tono:+d}%">{nombre}</prosody>'
-                f' <break time="{pausa}ms"/>'
+                f'{enlace} <voice name="{VOZ}+{voz}"><prosody rate="{velocidad}%" '
+                f'pitch="{tono:+d}%">{nombre}</prosody></voice> <break time="{pausa}ms"/>'
             )
         return " ".join(partes)
 
-    return f"<speak>{_azar.choice(INTRODUCCIONES)} {letras()}. Repito: {letras()}.</speak>"
+    return f"<speak>{azar.choice(INTRODUCCIONES)} {letras()}. Repito: {letras()}.</speak>"
 
 
-def sintetizar(reto: str) -> bytes:
-    """WAV bytes of the challenge read aloud; raises OSError, SubprocessError or ValueError."""
+def sintetizar(reto: str, clave: str | None = None) -> bytes:
+    """WAV bytes of the challenge read aloud, the same every time for the same key (a new
+    reading each time without one); raises OSError, SubprocessError or ValueError."""
     programa = shutil.which(PROGRAMA)
     if programa is None:
         raise FileNotFoundError(PROGRAMA)
-    murmullo = " ".join(_azar.choices(PALABRAS_DEL_MURMULLO, k=24))
+    azar = azar_de(clave)
+    del_mismo_sexo, de_otro_sexo = azar.choice([(MASCULINAS, FEMENINAS), (FEMENINAS, MASCULINAS)])
+    murmullo = " ".join(azar.choices(PALABRAS_DEL_MURMULLO, k=24))
+    lectura = guion(reto, azar, del_mismo_sexo)
     # Both readings at once: the murmur costs no waiting.
-    with _espeak(programa, guion(reto), ssml=True) as letras, _espeak(programa, murmullo) as otro:
+    with (
+        _espeak(programa, lectura, azar.choice(del_mismo_sexo), azar, ssml=True) as letras,
+        _espeak(programa, murmullo, azar.choice(de_otro_sexo), azar) as otro,
+    ):
         voz, fondo = _muestras(_leer(letras)), _muestras(_leer(otro))
-    return _wav(_mezcla(voz, fondo))
+    return _wav(_mezcla(voz, fondo, azar))
 
 
-def _espeak(programa: str, texto: str, ssml: bool = False) -> subprocess.Popen:
+def _espeak(
+    programa: str, texto: str, variante: str, azar: Azar, ssml: bool = False
+) -> subprocess.Popen:
     opciones = [
         "-v",
-        f"{VOZ}+{_azar.choice(VARIANTES)}",
+        f"{VOZ}+{variante}",
         "-s",
-        str(_azar.choice(VELOCIDADES)),
+        str(azar.choice(VELOCIDADES)),
         "-p",
-        str(_azar.choice(TONOS)),
+        str(azar.choice(TONOS)),
     ]
     return subprocess.Popen(  # noqa: S603 - fixed program and options, no shell; "--" ends options
         [programa, "--stdout", *(["-m"] if ssml else []), *opciones, "--", texto],
@@ -232,25 +275,28 @@ def _media(imagen: Image.Image) -> float:
     return imagen.resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
 
 
-def _mezcla(voz: Image.Image, fondo: Image.Image) -> bytes:
-    """The letters after a silence, over the murmur (repeated as needed, from a random point)
-    and a hiss, each its number of decibels below the letters. The sums are Pillow's, in C,
-    on the samples as a one-row image: Python's own loop took 1.5 s a reading."""
-    silencio = _azar.choice(SILENCIO_INICIAL_MS) * MUESTRAS_POR_SEGUNDO // 1000
+def _mezcla(voz: Image.Image, fondo: Image.Image, azar: Azar) -> bytes:
+    """The letters as a tape a little fast or slow, after a silence, over the murmur (repeated
+    as needed, from a random point) and a hiss, each its number of decibels below the letters.
+    The sums and the resampling are Pillow's, in C, on the samples as a one-row image: Python's
+    own loop took 1.5 s a reading."""
+    cinta = azar.uniform(*CINTA)
+    voz = voz.resize((round(voz.width / cinta), 1), Image.Resampling.BICUBIC)
+    silencio = azar.choice(SILENCIO_INICIAL_MS) * MUESTRAS_POR_SEGUNDO // 1000
     largo = silencio + voz.width
     potencia = _potencia(voz)
     letras = Image.new("I", (largo, 1))
     letras.paste(voz, (silencio, 0))
     murmullo = Image.new("I", (largo, 1))
-    inicio = -_azar.randrange(fondo.width)
+    inicio = -azar.randrange(fondo.width)
     while inicio < largo:
         murmullo.paste(fondo, (inicio, 0))
         inicio += fondo.width
-    ruido = Image.frombytes("I", (largo, 1), os.urandom(largo), "raw", "I;8S")
+    ruido = Image.frombytes("I", (largo, 1), azar.bytes_al_azar(largo), "raw", "I;8S")
     # Uniform noise from -128 to 127 has the power of 128²/3.
     ganancias = {
         "g_murmullo": math.sqrt(
-            potencia / _potencia(fondo) / 10 ** (_azar.choice(MURMULLO_DB) / 10)
+            potencia / _potencia(fondo) / 10 ** (azar.choice(MURMULLO_DB) / 10)
         ),
         "g_ruido": math.sqrt(potencia / (128**2 / 3) / 10 ** (SIBILANCIA_DB / 10)),
     }

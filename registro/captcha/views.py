@@ -1,6 +1,7 @@
 """The captcha's image and audio, by challenge key (neither uses the challenge up), and a new
 challenge for "Actualizar Imagen" with JavaScript."""
 
+import functools
 import logging
 import subprocess
 
@@ -26,13 +27,25 @@ def imagen(request, clave: str):
     return HttpResponse(imagen_captcha.png(clave, reto), content_type="image/png")
 
 
+def solo_para_el_script(vista):
+    """As the library's refresh view: a JSON answer for the page's script only, and anything
+    else turned away before it counts against the client's limit."""
+
+    @functools.wraps(vista)
+    def del_script(request, *args, **kwargs):
+        if request.headers.get("x-requested-with") != "XMLHttpRequest":
+            raise Http404
+        return vista(request, *args, **kwargs)
+
+    return del_script
+
+
 @require_GET
+@solo_para_el_script
 @limitar_retos
 def actualizar(request):
     """A new challenge in place of ``anterior``, which is deleted: the library's refresh view,
     under the limits, and leaving nothing behind."""
-    if request.headers.get("x-requested-with") != "XMLHttpRequest":
-        raise Http404  # as the library's: a JSON answer for the page's script only
     reto.descartar(request.GET.get("anterior", ""))
     clave = reto.nuevo_reto()
     return JsonResponse(
@@ -57,7 +70,7 @@ def audio(request, clave):
     if reto is None or not audio_captcha.disponible():
         raise Http404("No hay audio para este captcha.")
     try:
-        wav = audio_captcha.sintetizar(reto)
+        wav = audio_captcha.sintetizar(reto, clave)
     except (OSError, subprocess.SubprocessError, ValueError):
         logger.exception("espeak-ng no pudo leer el captcha")
         return HttpResponse(

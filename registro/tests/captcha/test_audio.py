@@ -92,6 +92,20 @@ def test_cada_lectura_se_dice_de_otra_manera():
     assert len(guiones) == 5
 
 
+def test_las_letras_las_dicen_varias_voces_de_un_mismo_sexo():
+    """An attacker who recognised the voice from the introduction would compare every letter
+    with that voice's own; each letter is said by one of the variants of the same sex, so the
+    listener still hears one kind of speaker."""
+    for voces in (audio_captcha.MASCULINAS, audio_captcha.FEMENINAS):
+        guion = audio_captcha.guion("BX7WQ", voces=voces)
+
+        dichas = re.findall(r'<voice name="es-419\+(\w+)">', guion)
+
+        assert len(dichas) == 10
+        assert set(dichas) <= set(voces)
+        assert len(set(dichas)) > 1
+
+
 def muestras(wav: bytes) -> bytes:
     with wave.open(io.BytesIO(wav)) as lectura:
         return lectura.readframes(lectura.getnframes())
@@ -99,12 +113,22 @@ def muestras(wav: bytes) -> bytes:
 
 def test_dos_audios_del_mismo_codigo_son_distintos_en_cada_trozo():
     """Re-synthesis found the answer by looking for a letter's bytes in the file: no stretch of
-    one reading may appear in another reading of the same code."""
-    primero, segundo = (muestras(audio_captcha.sintetizar("BX7WQ")) for _ in range(2))
+    one reading may appear in another reading of the same code, under another challenge key."""
+    primero, segundo = (
+        muestras(audio_captcha.sintetizar("BX7WQ", clave)) for clave in ("clave-1", "clave-2")
+    )
 
     assert primero != segundo
     trozos = [primero[inicio : inicio + 400] for inicio in range(0, len(primero) - 400, 4000)]
     assert not any(trozo in segundo for trozo in trozos)
+
+
+def test_volver_a_pedir_el_audio_de_un_reto_da_la_misma_lectura():
+    """Each new reading of one code would give an attacker another try at the same answer,
+    to vote over; a person who cannot make it out asks for a new code instead."""
+    assert audio_captcha.sintetizar("BX7WQ", "clave-1") == audio_captcha.sintetizar(
+        "BX7WQ", "clave-1"
+    )
 
 
 def test_el_audio_no_contiene_lo_que_espeak_ng_dice_de_una_letra():

@@ -173,3 +173,18 @@ def test_solo_contar_no_aplica_el_limite(settings, limites_bajos, caplog):
     estados = {Client().get(ACTUALIZAR, **POR_AJAX).status_code for _ in range(12)}
     assert estados == {200}
     assert "límite retos-por-direccion alcanzado (8 en 10 min) (solo se cuenta)" in caplog.text
+
+
+def test_lo_que_no_pide_una_imagen_no_gasta_el_limite(limites_bajos, derechohabiente):
+    """The refresh address answers only the page's script: a plain visit to it gets a 404
+    and leaves the person's new images untouched."""
+    persona = en_el_paso_2(derechohabiente)
+    clave = clave_en(persona.get(PASO_2).content.decode())  # 1 of 5
+
+    for _ in range(10):
+        assert persona.get(ACTUALIZAR, {"anterior": clave}, REMOTE_ADDR=NAT).status_code == 404
+
+    for _ in range(4):  # 2–5
+        respuesta = persona.get(ACTUALIZAR, {"anterior": clave}, **POR_AJAX)
+        assert respuesta.status_code == 200
+        clave = respuesta.json()["key"]
