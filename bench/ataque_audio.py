@@ -448,9 +448,8 @@ def _del_mismo_sexo(voz: Voz) -> list[Voz]:
     variante, cinta = voz
     if variante is None:
         return [voz]
-    return [(v, cinta) for v in audio.MASCULINAS if variante in audio.MASCULINAS] or [
-        (v, cinta) for v in audio.FEMENINAS
-    ]
+    sexo = audio.MASCULINAS if variante in audio.MASCULINAS else audio.FEMENINAS
+    return [(v, cinta) for v in sexo]
 
 
 def alineacion(wav: bytes, voces: list[Voz]) -> list[tuple[str, float]]:
