@@ -12,10 +12,10 @@ which come from the server's secret key. Two attacks:
   25 ms windows), decoded against espeak-ng's own reading of every word the code can say, at
   three pitches and three tape speeds, with the grammar the code follows (an introduction,
   five characters with link words between them, "Repito", five more): one dynamic time
-  warping over the whole file, in the voice and tape speed whose introduction matched best,
-  frames that fit no word (the murmur's) left to a filler. The two halves vote position by
-  position, by how well each matched. (Fetching a challenge's audio again gives the same
-  reading: there are no more readings of one code to vote over.)
+  warping over the whole file, against every variant of the sex whose introduction matched
+  best at every tape speed, frames that fit no word (the murmur's) left to a filler. The two
+  halves vote position by position, by how well each matched. (Fetching a challenge's audio
+  again gives the same reading: there are no more readings of one code to vote over.)
 
 `--generador anterior` reads the challenge as audio.py did before commit 4a511a3 (one fixed
 espeak-ng reading): the control that shows an attack works; `actual` calls audio.sintetizar.
@@ -286,7 +286,7 @@ def _recortada(pcm: np.ndarray) -> np.ndarray:
 TONOS_DE_PLANTILLA = (TONO_MEDIO - 10, TONO_MEDIO, TONO_MEDIO + 10)
 
 
-# The tape speeds the reading is played at (audio.CINTA), three of them: each variant's
+# The tape speeds the reading drifts between (audio.CINTA), three of them: each variant's
 # templates played at each, as if another voice.
 CINTAS_DE_PLANTILLA = (0.92, 1.0, 1.08)
 VOCES_ACTUALES = [(v, cinta) for v in audio.VARIANTES for cinta in CINTAS_DE_PLANTILLA]
@@ -444,12 +444,12 @@ def decodificar(x, fondo, palabras, completa=True, relleno=UMBRAL_DE_RELLENO):
 
 def _del_mismo_sexo(voz: Voz) -> list[Voz]:
     """The voices a reading in ``voz`` says its letters in: each letter is said by one of the
-    variants of its sex (audio.guion), at the reading's tape speed."""
-    variante, cinta = voz
+    variants of its sex (audio.guion), at whatever speed the tape has drifted to then."""
+    variante, _ = voz
     if variante is None:
         return [voz]
     sexo = audio.MASCULINAS if variante in audio.MASCULINAS else audio.FEMENINAS
-    return [(v, cinta) for v in sexo]
+    return [(v, cinta) for v in sexo for cinta in CINTAS_DE_PLANTILLA]
 
 
 def alineacion(wav: bytes, voces: list[Voz]) -> list[tuple[str, float]]:
@@ -457,8 +457,8 @@ def alineacion(wav: bytes, voces: list[Voz]) -> list[tuple[str, float]]:
     energia = energias(_pcm(wav))
     x, fondo = rasgos(energia), _ruido(energia)
     todas = plantillas(voces)
-    # The introduction is said in one voice and at the reading's tape speed: the
-    # introductions' templates choose the closest, and with it the letters' sex and speed.
+    # The introduction is said in one voice: the introductions' templates choose the closest,
+    # and with it the letters' sex.
     introduccion = {
         voz: decodificar(
             x[:INICIO], fondo, [p for p in todas[voz] if p[0] == "introduccion"], False
@@ -497,7 +497,7 @@ VOCES_DEL_GENERADOR = {"actual": VOCES_ACTUALES, "anterior": [(None, 1.0)]}
 def claridad(n: int) -> float:
     """The mean short-time objective intelligibility (STOI, 0 to 1; Taal et al., 2011) of n
     readings: each served reading against the same reading with no murmur and no hiss (the
-    same key, so the same voices, tape speed and pauses). No one can listen here;
+    same key, so the same voices, tape speeds and pauses). No one can listen here;
     STOI is the measure of how much of the letters' detail the rest leaves, the same way for
     every change."""
     murmullo, sibilancia = audio.MURMULLO_DB, audio.SIBILANCIA_DB

@@ -8,9 +8,9 @@ A reading that espeak-ng could make again would be solved by making it again: a 
 synthesised each letter and looked for its bytes in the file read 90 % of the challenges. So
 nothing of a reading is predictable: it draws a sex and, for each letter, a voice of it, the
 speed and pitch of the reading and of each letter, the pauses and the words between letters,
-plays the whole a little fast or slow as a tape would (the voice's formants move, not only
-its pitch), and mixes in a murmur of other words in a voice of the other sex and a hiss below
-the letters (docs/security.md, "The audio against re-synthesis and alignment"). The draws
+plays the whole as a tape whose speed drifts a little fast or slow (the voice's formants move,
+not only its pitch), and mixes in a murmur of other words in a voice of the other sex and a
+hiss below the letters (docs/security.md, "The audio against re-synthesis and alignment"). The draws
 come from a secret seed per challenge key: fetching the audio again gives the same reading,
 so an attacker cannot vote over many readings of one code. The letters' names stay those of
 the Spanish alphabet, said twice.
@@ -46,9 +46,12 @@ TONOS = range(38, 63)
 # Each letter's own speed and pitch, in per cent of the reading's.
 VELOCIDAD_DE_LETRA = range(88, 113)
 TONO_DE_LETRA = range(-12, 13)
-# The whole reading played this much faster or slower, as a tape: speed, pitch and formants
-# together, so it sounds like another speaker of the same voice, still as clear.
+# The reading played as a tape whose speed drifts within this range: speed, pitch and formants
+# together, so it sounds like another speaker of the same voice, still as clear. The speed
+# glides from one drawn value to the next over each stretch of DERIVA_MS, a step every PASO_MS.
 CINTA = (0.88, 1.12)
+DERIVA_MS = range(400, 1201)
+PASO_MS = 10
 PAUSAS_MS = range(0, 301)
 SILENCIO_INICIAL_MS = range(150, 901)
 INTRODUCCIONES = ("El código es:", "Escuche el código:", "Estos son los caracteres del código:")
@@ -275,13 +278,34 @@ def _media(imagen: Image.Image) -> float:
     return imagen.resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
 
 
+def _cinta(voz: Image.Image, azar: Azar) -> Image.Image:
+    """The letters played as a tape whose speed drifts: each step of PASO_MS reads as many
+    samples as that moment's speed says, the speed gliding between values drawn from CINTA.
+    One speed for the whole reading was learnt from its introduction: an attacker then read
+    the letters against templates at that speed alone."""
+    paso = PASO_MS * MUESTRAS_POR_SEGUNDO // 1000
+    tramos = []  # (where a step goes, the stretch of the letters it reads)
+    origen, destino = 0.0, 0
+    velocidad = azar.uniform(*CINTA)
+    while origen < voz.width:
+        siguiente = azar.uniform(*CINTA)
+        pasos = azar.choice(DERIVA_MS) // PASO_MS
+        for indice in range(pasos):
+            if origen >= voz.width:
+                break
+            fin = origen + paso * (velocidad + (siguiente - velocidad) * (indice + 0.5) / pasos)
+            tramos.append(((destino, 0, destino + paso, 1), (origen, 0, origen, 1, fin, 1, fin, 0)))
+            origen, destino = fin, destino + paso
+        velocidad = siguiente
+    return voz.transform((destino, 1), Image.Transform.MESH, tramos, Image.Resampling.BICUBIC)
+
+
 def _mezcla(voz: Image.Image, fondo: Image.Image, azar: Azar) -> bytes:
-    """The letters as a tape a little fast or slow, after a silence, over the murmur (repeated
-    as needed, from a random point) and a hiss, each its number of decibels below the letters.
+    """The letters as a tape drifting a little fast or slow, after a silence, over the murmur
+    (repeated as needed, from a random point) and a hiss, each so many decibels below them.
     The sums and the resampling are Pillow's, in C, on the samples as a one-row image: Python's
     own loop took 1.5 s a reading."""
-    cinta = azar.uniform(*CINTA)
-    voz = voz.resize((round(voz.width / cinta), 1), Image.Resampling.BICUBIC)
+    voz = _cinta(voz, azar)
     silencio = azar.choice(SILENCIO_INICIAL_MS) * MUESTRAS_POR_SEGUNDO // 1000
     largo = silencio + voz.width
     potencia = _potencia(voz)

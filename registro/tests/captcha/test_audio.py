@@ -3,11 +3,15 @@ cannot see the image: what is said for each character, that no two readings are 
 whether espeak-ng is there."""
 
 import io
+import math
 import re
 import subprocess
 import wave
+from array import array
+from itertools import pairwise
 
 import pytest
+from PIL import Image
 
 from registro.captcha import audio as audio_captcha
 from registro.captcha.reto import ALFABETO
@@ -104,6 +108,30 @@ def test_las_letras_las_dicen_varias_voces_de_un_mismo_sexo():
         assert len(dichas) == 10
         assert set(dichas) <= set(voces)
         assert len(set(dichas)) > 1
+
+
+def test_la_cinta_cambia_de_velocidad_a_lo_largo_de_la_lectura():
+    """With one tape speed for a whole reading, an attacker learnt it from the introduction
+    and read the letters against templates at that speed alone. A steady tone played through
+    the tape comes out higher and lower along it, never beyond audio.CINTA."""
+    tasa, hercios = audio_captcha.MUESTRAS_POR_SEGUNDO, 441
+    tono = array(
+        "i", (round(8000 * math.sin(2 * math.pi * hercios * i / tasa)) for i in range(8 * tasa))
+    )
+    cinta = audio_captcha._cinta(
+        Image.frombytes("I", (len(tono), 1), tono.tobytes()), audio_captcha.azar_de("clave-1")
+    )
+    salida = array("i", cinta.tobytes())
+    cuarto = tasa // 4
+    razones = []  # the tone's frequency in each quarter of a second, against the original's
+    for inicio in range(0, len(salida) - 2 * cuarto, cuarto):
+        trozo = salida[inicio : inicio + cuarto]
+        cruces = sum((a < 0) != (b < 0) for a, b in pairwise(trozo))
+        razones.append(cruces / 2 * 4 / hercios)
+
+    menor, mayor = audio_captcha.CINTA
+    assert all(menor - 0.02 <= razon <= mayor + 0.02 for razon in razones)
+    assert max(razones) / min(razones) > 1.08
 
 
 def muestras(wav: bytes) -> bytes:
