@@ -68,6 +68,11 @@ class Command(BaseCommand):
             )
         except importacion.ArchivoInvalido as error:
             raise CommandError(str(error)) from None
+        except KeyboardInterrupt:
+            raise CommandError(
+                "Importación interrumpida: no se importó nada, el registro quedó como estaba.",
+                returncode=130,  # what a shell reports for a program stopped by Ctrl-C
+            ) from None
         except importacion.ArchivoConErrores as error:
             self._informar(error.args[0], archivo, informe)
             raise CommandError(

@@ -2,13 +2,19 @@
 file, interruption, index rebuild."""
 
 import io
+import os
+import signal
+import subprocess
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
 from registro.models import Derechohabiente
 from registro.padron import importacion, sinteticos
+
+from ..conftest import entorno_de_una_terminal_nueva
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +129,42 @@ def test_una_interrupcion_a_medias_deja_el_registro_como_estaba(tmp_path, filas)
     assert list(Derechohabiente.objects.all()) == [anterior]
     anterior.refresh_from_db()
     assert (anterior.nombre, anterior.primer_apellido) == ("Antes", "Intacto")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ctrl_c_en_la_terminal_detiene_la_importacion_y_no_deja_nada(tmp_path, filas):
+    anterior = Derechohabiente.objects.create(
+        curp=filas[0]["curp"], nombre="Antes", primer_apellido="Intacto"
+    )
+    ruta = tmp_path / "nacional.csv"
+    with open(ruta, "w", encoding="utf-8") as archivo:
+        archivo.write(",".join(importacion.ENCABEZADO) + "\n")
+        archivo.write(f"{filas[0]['curp']},Después,Cambiado,\n")
+        archivo.writelines(sinteticos.lineas(2_000_000, semilla=5))
+    proceso = subprocess.Popen(
+        ["scripts/con-basedatos.sh", ".venv/bin/python", "manage.py"]
+        + ["importar_derechohabientes", str(ruta)],
+        cwd=settings.BASE_DIR,
+        env=entorno_de_una_terminal_nueva(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # a terminal of its own: Ctrl-C reaches the command's group
+    )
+    try:
+        avance = next((linea for linea in proceso.stderr if "filas leídas" in linea), "")
+        assert avance.startswith("1,000,000 filas leídas")  # halfway through the file
+        os.killpg(proceso.pid, signal.SIGINT)  # the terminal sends it to the workers too
+        _, errores = proceso.communicate(timeout=60)
+    finally:
+        if proceso.poll() is None:
+            os.killpg(proceso.pid, signal.SIGKILL)
+    assert proceso.returncode == 130
+    assert "Importación interrumpida: no se importó nada" in errores
+    assert "Traceback" not in errores
+    assert list(Derechohabiente.objects.all()) == [anterior]
+    with pytest.raises(ProcessLookupError):
+        os.killpg(proceso.pid, 0)  # no worker process left behind
 
 
 def test_una_primera_carga_reconstruye_la_restriccion_y_el_indice(tmp_path, filas):
