@@ -39,7 +39,10 @@ def _datos_del_proceso(programa: str, pid: int) -> Path:
         text=True,
         check=True,
     ).stdout
-    instalados = Path(version.split("Data at:")[1].strip())
+    instalados = version.partition("Data at:")[2].strip()
+    if not instalados:
+        raise ValueError("espeak-ng no dice dónde están sus datos")
+    instalados = Path(instalados)
     raiz = Path(tempfile.mkdtemp(prefix="voces-del-captcha-"))
     atexit.register(_borrar, raiz, pid)
     propios = raiz / "espeak-ng-data"
