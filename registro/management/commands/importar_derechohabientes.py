@@ -1,5 +1,8 @@
+import contextlib
 import csv
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -8,6 +11,23 @@ from django.core.management.base import BaseCommand, CommandError
 from registro.padron import importacion
 
 MOSTRAR_ERRORES = 100
+
+
+@contextlib.contextmanager
+def ctrl_c_recordado():
+    """Ctrl-C raises KeyboardInterrupt as ever, and is remembered: raised while psycopg2 reads
+    the file for COPY, it comes out of psycopg2 as QueryCanceled instead."""
+    pulsado = threading.Event()
+
+    def al_pulsar(numero, marco):
+        pulsado.set()
+        signal.default_int_handler(numero, marco)
+
+    anterior = signal.signal(signal.SIGINT, al_pulsar)
+    try:
+        yield pulsado
+    finally:
+        signal.signal(signal.SIGINT, anterior)
 
 
 class Command(BaseCommand):
@@ -62,23 +82,26 @@ class Command(BaseCommand):
     def handle(self, archivo: Path, omitir_errores: bool, informe: Path | None, **options):
         if not archivo.is_file():
             raise CommandError(f"No existe el archivo {archivo}.")
-        try:
-            resultado = importacion.importar(
-                archivo, omitir_errores=omitir_errores, avance=self._avance()
-            )
-        except importacion.ArchivoInvalido as error:
-            raise CommandError(str(error)) from None
-        except KeyboardInterrupt:
-            raise CommandError(
-                "Importación interrumpida: no se importó nada, el registro quedó como estaba.",
-                returncode=130,  # what a shell reports for a program stopped by Ctrl-C
-            ) from None
-        except importacion.ArchivoConErrores as error:
-            self._informar(error.args[0], archivo, informe)
-            raise CommandError(
-                f"No se importó nada: {len(error.args[0].errores)} filas con errores. "
-                "Corríjalas o use --omitir-errores para importar solo las correctas."
-            ) from None
+        with ctrl_c_recordado() as pulsado:
+            try:
+                resultado = importacion.importar(
+                    archivo, omitir_errores=omitir_errores, avance=self._avance()
+                )
+            except importacion.ArchivoInvalido as error:
+                raise CommandError(str(error)) from None
+            except importacion.ArchivoConErrores as error:
+                self._informar(error.args[0], archivo, informe)
+                raise CommandError(
+                    f"No se importó nada: {len(error.args[0].errores)} filas con errores. "
+                    "Corríjalas o use --omitir-errores para importar solo las correctas."
+                ) from None
+            except BaseException:  # whatever Ctrl-C came out as
+                if not pulsado.is_set():
+                    raise
+                raise CommandError(
+                    "Importación interrumpida: no se importó nada, el registro quedó como estaba.",
+                    returncode=130,  # what a shell reports for a program stopped by Ctrl-C
+                ) from None
         if sys.stderr.isatty() and resultado.leidas >= 100_000:
             self.stderr.write("")
         self._informar(resultado, archivo, informe)
