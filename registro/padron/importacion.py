@@ -19,7 +19,7 @@ import os
 import signal
 import time
 import unicodedata
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,11 +138,11 @@ class _Flujo(io.RawIOBase):
 
     def readinto(self, memoria):
         try:
-            while not self._actual:
-                self._actual = memoryview(next(self._trozos, b"")) or None
-                if self._actual is None:
-                    self._actual = memoryview(b"")
+            while not self._actual:  # a chunk with no good rows is empty: not the end
+                trozo = next(self._trozos, None)
+                if trozo is None:
                     return 0
+                self._actual = memoryview(trozo)
             n = min(len(memoria), len(self._actual))
             memoria[:n] = self._actual[:n]
             self._actual = self._actual[n:]
@@ -223,7 +223,7 @@ def _encabezado(archivo) -> list[str]:
 TROZO = 20_000  # lines per unit of work
 
 
-def _copia(ruta: Path, resultado: Resultado, avance: Callable[[int], None]) -> Iterator[bytes]:
+def _copia(ruta: Path, resultado: Resultado, avance: Callable[[int], None]) -> Generator[bytes]:
     """The COPY bytes of the file's good rows, checked by one worker process per core."""
     hoy = timezone.localdate()
     with open(ruta, "rb") as archivo:
@@ -249,9 +249,10 @@ def _en_paralelo(funcion: Callable, trabajos: Iterable) -> Generator:
     """funcion(trabajo) for each job, in order, one worker process per core, at most two jobs
     per process in flight so that memory stays flat on a 14-million-row file.
 
-    Leaving early (a bad line, Ctrl-C) cancels the jobs not started and waits for the few
-    running: multiprocessing.Pool.terminate() can hang for good (CPython issues 73945 and
-    96995), and once did in CI. The workers ignore Ctrl-C; the import's process answers it."""
+    Leaving early (a line not in UTF-8, an error, Ctrl-C) cancels the jobs not started and
+    waits for the few running: multiprocessing.Pool.terminate() can hang for good (CPython
+    issues 73945 and 96995), and once did in CI. The workers ignore Ctrl-C; the import's
+    process answers it."""
     procesos = os.cpu_count() or 1
     grupo = ProcessPoolExecutor(
         procesos,
