@@ -110,6 +110,20 @@ def test_el_informe_de_rechazos_tiene_linea_curp_y_motivo(tmp_path, filas):
     assert Derechohabiente.objects.count() == 2
 
 
+def test_un_trozo_sin_filas_buenas_no_corta_la_importacion(tmp_path, filas, monkeypatch):
+    """The file is checked TROZO lines at a time; runs of lines that are all bad send nothing
+    to COPY, and the rows after them must still be imported."""
+    monkeypatch.setattr(importacion, "TROZO", 2)
+    buenas = [",".join(f.values()) for f in filas[:4]]
+    malas = [f"{clave},Ana,Ejemplo," for clave in ("XXXX", "YYYY", "ZZZZ", "WWWW")]
+    ruta = escribir(tmp_path, ",".join(importacion.ENCABEZADO), buenas[:2] + malas + buenas[2:])
+
+    salida, _ = importar(ruta, "--omitir-errores")
+
+    assert "4 nuevos" in salida and "4 filas omitidas por errores" in salida
+    assert Derechohabiente.objects.count() == 4
+
+
 def archivo_que_cambia_el_registro(tmp_path, filas, otras: int):
     """A registry of one derechohabiente, and a file that changes that one on its first row
     and adds ``otras`` rows after it."""
