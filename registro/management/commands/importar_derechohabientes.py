@@ -1,4 +1,3 @@
-import contextlib
 import csv
 import signal
 import sys
@@ -7,27 +6,38 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from registro.padron import importacion
 
 MOSTRAR_ERRORES = 100
 
 
-@contextlib.contextmanager
-def ctrl_c_recordado():
-    """Ctrl-C raises KeyboardInterrupt as ever, and is remembered: raised while psycopg2 reads
-    the file for COPY, it comes out of psycopg2 as QueryCanceled instead."""
-    pulsado = threading.Event()
+class CtrlC:
+    """Ctrl-C while the import runs, as a context manager: it raises KeyboardInterrupt as ever
+    and is remembered, for psycopg2 turns one raised while it reads the file for COPY into
+    QueryCanceled; once the import is committing (``confirmando``) it only is remembered, so
+    that "nothing was imported" is never said of an import that was. Only where Ctrl-C does
+    its default in the main thread: elsewhere nothing changes."""
 
-    def al_pulsar(numero, marco):
-        pulsado.set()
-        signal.default_int_handler(numero, marco)
+    def __init__(self):
+        self.pulsado = self.confirmando = False
+        self.anterior = None
 
-    anterior = signal.signal(signal.SIGINT, al_pulsar)
-    try:
-        yield pulsado
-    finally:
-        signal.signal(signal.SIGINT, anterior)
+    def __enter__(self):
+        propio = threading.current_thread() is threading.main_thread()
+        if propio and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            self.anterior = signal.signal(signal.SIGINT, self._al_pulsar)
+        return self
+
+    def __exit__(self, *_):
+        if self.anterior is not None:
+            signal.signal(signal.SIGINT, self.anterior)
+
+    def _al_pulsar(self, numero, marco):
+        self.pulsado = True
+        if not self.confirmando:
+            signal.default_int_handler(numero, marco)
 
 
 class Command(BaseCommand):
@@ -82,11 +92,13 @@ class Command(BaseCommand):
     def handle(self, archivo: Path, omitir_errores: bool, informe: Path | None, **options):
         if not archivo.is_file():
             raise CommandError(f"No existe el archivo {archivo}.")
-        with ctrl_c_recordado() as pulsado:
+        with CtrlC() as ctrl_c:
             try:
-                resultado = importacion.importar(
-                    archivo, omitir_errores=omitir_errores, avance=self._avance()
-                )
+                with transaction.atomic():
+                    resultado = importacion.importar(
+                        archivo, omitir_errores=omitir_errores, avance=self._avance()
+                    )
+                    ctrl_c.confirmando = True
             except importacion.ArchivoInvalido as error:
                 raise CommandError(str(error)) from None
             except importacion.ArchivoConErrores as error:
@@ -96,7 +108,7 @@ class Command(BaseCommand):
                     "Corríjalas o use --omitir-errores para importar solo las correctas."
                 ) from None
             except BaseException:  # whatever Ctrl-C came out as
-                if not pulsado.is_set():
+                if not ctrl_c.pulsado or ctrl_c.confirmando:
                     raise
                 raise CommandError(
                     "Importación interrumpida: no se importó nada, el registro quedó como estaba.",
