@@ -209,13 +209,19 @@ def sintetizar(reto: str, clave: str | None = None) -> bytes:
     azar = azar_de(clave)
     del_mismo_sexo, de_otro_sexo = azar.choice([(MASCULINAS, FEMENINAS), (FEMENINAS, MASCULINAS)])
     murmullo = " ".join(azar.choices(PALABRAS_DEL_MURMULLO, k=24))
-    with Voces(programa, azar) as propia:
-        lectura = guion(reto, azar, del_mismo_sexo, propia)
-        # Both readings at once: the murmur costs no waiting.
-        letras = _espeak(programa, lectura, propia(azar.choice(del_mismo_sexo)), azar, ssml=True)
-        otro = _espeak(programa, murmullo, propia(azar.choice(de_otro_sexo)), azar)
-        with letras, otro:
-            voz, fondo = _muestras(_leer(letras)), _muestras(_leer(otro))
+    # Both readings at once: the murmur costs no waiting.
+    with (
+        Voces(programa, azar) as propia,
+        _espeak(
+            programa,
+            guion(reto, azar, del_mismo_sexo, propia),
+            propia(azar.choice(del_mismo_sexo)),
+            azar,
+            ssml=True,
+        ) as letras,
+        _espeak(programa, murmullo, propia(azar.choice(de_otro_sexo)), azar) as otro,
+    ):
+        voz, fondo = _muestras(_leer(letras)), _muestras(_leer(otro))
     return _wav(_mezcla(voz, fondo, azar))
 
 

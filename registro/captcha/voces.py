@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 
 FORMANTES = (0.92, 1.08)
@@ -28,29 +29,33 @@ _FORMANTE = re.compile(r"^(formant\s+[1-5]\s+)(\d+)", re.MULTILINE)
 
 def datos_privados(programa: str) -> Path:
     """This process's private data directory, for espeak-ng's --path."""
-    return _datos_del_proceso(programa, os.getpid())  # a forked worker makes its own
+    with _haciendo:  # two threads of one process must not make two
+        return _datos_del_proceso(programa, os.getpid())  # a forked worker makes its own
+
+
+_haciendo = threading.Lock()
 
 
 @functools.cache
 def _datos_del_proceso(programa: str, pid: int) -> Path:
     version = subprocess.run(  # noqa: S603 - espeak-ng's path, one fixed option, no shell
-        [programa, "--version"],
-        capture_output=True,
-        text=True,
-        check=True,
+        [programa, "--version"], capture_output=True, text=True, check=True, timeout=10
     ).stdout
     instalados = version.partition("Data at:")[2].strip()
     if not instalados:
         raise ValueError("espeak-ng no dice dónde están sus datos")
-    instalados = Path(instalados)
     raiz = Path(tempfile.mkdtemp(prefix="voces-del-captcha-"))
+    try:
+        propios = raiz / "espeak-ng-data"
+        (propios / "voices" / "!v").mkdir(parents=True)
+        for carpeta in ("", "voices", "voices/!v"):
+            for entrada in (Path(instalados) / carpeta).iterdir():
+                if not (propios / carpeta / entrada.name).exists():
+                    (propios / carpeta / entrada.name).symlink_to(entrada)
+    except OSError:
+        shutil.rmtree(raiz, ignore_errors=True)
+        raise
     atexit.register(_borrar, raiz, pid)
-    propios = raiz / "espeak-ng-data"
-    (propios / "voices" / "!v").mkdir(parents=True)
-    for carpeta in ("", "voices", "voices/!v"):
-        for entrada in (instalados / carpeta).iterdir():
-            if not (propios / carpeta / entrada.name).exists():
-                (propios / carpeta / entrada.name).symlink_to(entrada)
     return raiz
 
 
@@ -82,9 +87,9 @@ class Voces:
             _texto(self.carpeta / variante),
         )
         descriptor, ruta = tempfile.mkstemp(prefix="captcha", dir=self.carpeta)
+        self.archivos.append(Path(ruta))
         with os.fdopen(descriptor, "w", encoding="utf-8") as archivo:
             archivo.write(movida)
-        self.archivos.append(Path(ruta))
         return Path(ruta).name
 
 
