@@ -2,10 +2,8 @@
 challenges an attacker who has read registro/captcha/audio.py solves from the WAV alone.
 
 The attacker knows the code: the alphabet, the letters' names, the voice variants, the ranges
-of speed, pitch, tape speed and formants, the link words and introductions. It does not know
-the draws, which come from the server's secret key. Each voice of a reading is a variant with
-its formants moved (registro/captcha/voces.py); the attacker's templates are the variants as
-espeak-ng has them, the middle of every formant's range. Two attacks:
+of speed, pitch and tape speed, the link words and introductions. It does not know the draws,
+which come from the server's secret key. Two attacks:
 
 - "bytes", issue 20's: espeak-ng says each character's name alone (with the old fixed options
   and with every variant at the middle speed and pitch) and its loud 9 ms chunks that no other

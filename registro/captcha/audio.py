@@ -25,13 +25,10 @@ import shutil
 import struct
 import subprocess
 import wave
-from collections.abc import Callable
 
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from PIL import Image, ImageMath
-
-from .voces import Voces, datos_privados
 
 PROGRAMA = "espeak-ng"
 # Latin-American Spanish ("Spanish_(Latin_America)" in `espeak-ng --voices=es`): seseo, so
@@ -173,16 +170,11 @@ def deletreo(reto: str) -> list[str]:
     return [NOMBRES.get(caracter, caracter) for caracter in reto.upper()]
 
 
-def guion(
-    reto: str,
-    azar: Azar | None = None,
-    voces: tuple[str, ...] = MASCULINAS,
-    propia: Callable[[str], str] = lambda variante: variante,
-) -> str:
+def guion(reto: str, azar: Azar | None = None, voces: tuple[str, ...] = MASCULINAS) -> str:
     """What espeak-ng reads (SSML): an introduction, the characters one by one, each in one of
-    ``voces`` (made the reading's own by ``propia``), then "Repito:" and the characters again;
-    every voice, pause, link word, speed and pitch drawn. espeak-ng pauses at each change of
-    prosody, so the letters need no full stop between them."""
+    ``voces``, then "Repito:" and the characters again; every voice, pause, link word, speed
+    and pitch drawn. espeak-ng pauses at each change of prosody, so the letters need no full
+    stop between them."""
     azar = azar or azar_de()
 
     def letras() -> str:
@@ -190,7 +182,7 @@ def guion(
         for indice, nombre in enumerate(deletreo(reto)):
             enlace = azar.choice(ENLACES) if indice else ""
             velocidad, tono = azar.choice(VELOCIDAD_DE_LETRA), azar.choice(TONO_DE_LETRA)
-            voz, pausa = propia(azar.choice(voces)), azar.choice(PAUSAS_MS)
+            voz, pausa = azar.choice(voces), azar.choice(PAUSAS_MS)
             partes.append(
                 f'{enlace} <voice name="{VOZ}+{voz}"><prosody rate="{velocidad}%" '
                 f'pitch="{tono:+d}%">{nombre}</prosody></voice> <break time="{pausa}ms"/>'
@@ -209,17 +201,11 @@ def sintetizar(reto: str, clave: str | None = None) -> bytes:
     azar = azar_de(clave)
     del_mismo_sexo, de_otro_sexo = azar.choice([(MASCULINAS, FEMENINAS), (FEMENINAS, MASCULINAS)])
     murmullo = " ".join(azar.choices(PALABRAS_DEL_MURMULLO, k=24))
+    lectura = guion(reto, azar, del_mismo_sexo)
     # Both readings at once: the murmur costs no waiting.
     with (
-        Voces(programa, azar) as propia,
-        _espeak(
-            programa,
-            guion(reto, azar, del_mismo_sexo, propia),
-            propia(azar.choice(del_mismo_sexo)),
-            azar,
-            ssml=True,
-        ) as letras,
-        _espeak(programa, murmullo, propia(azar.choice(de_otro_sexo)), azar) as otro,
+        _espeak(programa, lectura, azar.choice(del_mismo_sexo), azar, ssml=True) as letras,
+        _espeak(programa, murmullo, azar.choice(de_otro_sexo), azar) as otro,
     ):
         voz, fondo = _muestras(_leer(letras)), _muestras(_leer(otro))
     return _wav(_mezcla(voz, fondo, azar))
@@ -229,7 +215,6 @@ def _espeak(
     programa: str, texto: str, variante: str, azar: Azar, ssml: bool = False
 ) -> subprocess.Popen:
     opciones = [
-        f"--path={datos_privados(programa)}",
         "-v",
         f"{VOZ}+{variante}",
         "-s",
