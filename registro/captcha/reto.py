@@ -33,8 +33,6 @@ _GASTAR = (
 
 _DESCARTAR = "DELETE FROM captcha_captchastore WHERE hashkey = %s"
 
-_DESCARTAR = "DELETE FROM captcha_captchastore WHERE hashkey = %s"
-
 
 def nuevo_reto() -> str:
     """A new challenge stored; its key (160 random bits). The library's generate_key, in
