@@ -54,6 +54,7 @@ DERIVA_MS = range(400, 1201)
 PASO_MS = 10
 PAUSAS_MS = range(0, 301)
 SILENCIO_INICIAL_MS = range(150, 901)
+FUNDIDO_MS = 1500  # how long the murmur takes to rise once the letters' voice begins
 INTRODUCCIONES = ("El código es:", "Escuche el código:", "Estos son los caracteres del código:")
 # Between letters: words no Spanish letter or digit is called, so a listener cannot take one
 # for a character.
@@ -300,6 +301,18 @@ def _cinta(voz: Image.Image, azar: Azar) -> Image.Image:
     return voz.transform((destino, 1), Image.Transform.MESH, tramos, Image.Resampling.BICUBIC)
 
 
+def _entrada(largo: int, desde: int) -> Image.Image:
+    """The murmur's volume: none before the letters' voice, then rising within FUNDIDO_MS, so
+    the first voice a listener hears, saying the introduction, is the one to follow."""
+    rampa = Image.new("F", (2, 1))
+    rampa.putpixel((1, 0), 1.0)
+    volumen = Image.new("F", (largo, 1), 1.0)
+    volumen.paste(0.0, (0, 0, desde, 1))
+    rampa = rampa.resize((FUNDIDO_MS * MUESTRAS_POR_SEGUNDO // 1000, 1), Image.Resampling.BILINEAR)
+    volumen.paste(rampa, (desde, 0))
+    return volumen
+
+
 def _mezcla(voz: Image.Image, fondo: Image.Image, azar: Azar) -> bytes:
     """The letters as a tape drifting a little fast or slow, after a silence, over the murmur
     (repeated as needed, from a random point) and a hiss, each so many decibels below them.
@@ -316,6 +329,9 @@ def _mezcla(voz: Image.Image, fondo: Image.Image, azar: Azar) -> bytes:
     while inicio < largo:
         murmullo.paste(fondo, (inicio, 0))
         inicio += fondo.width
+    murmullo = ImageMath.lambda_eval(
+        lambda a: a["m"] * a["e"], m=murmullo, e=_entrada(largo, silencio)
+    )
     ruido = Image.frombytes("I", (largo, 1), azar.bytes_al_azar(largo), "raw", "I;8S")
     # Uniform noise from -128 to 127 has the power of 128²/3.
     ganancias = {

@@ -90,6 +90,22 @@ def test_la_lectura_dice_los_caracteres_en_orden_dos_veces_y_nada_que_parezca_ot
     assert not (relleno | set(audio_captcha.PALABRAS_DEL_MURMULLO)) & (nombres | {"i", "y"})
 
 
+def test_la_voz_que_dice_el_codigo_se_oye_sola_antes_que_el_murmullo(monkeypatch):
+    """The first voice a listener hears is the one to follow: the murmur of the other sex is
+    silent until that voice begins its introduction, then rises to its level."""
+    servida = array("h", muestras(audio_captcha.sintetizar("BX7WQ", "clave-1")))
+    # The murmur's level is the reading's last draw: without a murmur, the same reading.
+    monkeypatch.setattr(audio_captcha, "MURMULLO_DB", range(200, 201))
+    sin_murmullo = array("h", muestras(audio_captcha.sintetizar("BX7WQ", "clave-1")))
+    murmullo = [a - b for a, b in zip(servida, sin_murmullo, strict=True)]
+    comienzo = next(i for i, muestra in enumerate(sin_murmullo) if abs(muestra) > 1000)
+    tasa = audio_captcha.MUESTRAS_POR_SEGUNDO
+
+    assert not any(murmullo[: comienzo + tasa // 4])
+    despues = murmullo[comienzo + 2 * tasa :]
+    assert sum(m * m for m in despues) / len(despues) > 100**2
+
+
 def test_cada_lectura_se_dice_de_otra_manera():
     guiones = {audio_captcha.guion("BX7WQ") for _ in range(5)}
 
