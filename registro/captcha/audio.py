@@ -6,7 +6,8 @@ reads the challenge: it neither consumes nor changes it, so the person still has
 
 A reading that espeak-ng could make again would be solved by making it again: a script that
 synthesised each letter and looked for its bytes in the file read 90 % of the challenges. So
-nothing of a reading is predictable: it draws a sex and, for each letter, a voice of it, the
+nothing of a reading is predictable: it draws a sex and, for each letter, a voice of it (as
+this deployment says it, voces.py: no copy of the public code speaks with these voices), the
 speed and pitch of the reading and of each letter, the pauses and the words between letters,
 plays the whole as a tape whose speed drifts a little fast or slow (the voice's formants move,
 not only its pitch), and mixes in a murmur of other words in a voice of the other sex and a
@@ -30,12 +31,14 @@ from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from PIL import Image, ImageMath
 
+from . import voces
+
 PROGRAMA = "espeak-ng"
 # Latin-American Spanish ("Spanish_(Latin_America)" in `espeak-ng --voices=es`): seseo, so
 # "ce" and "zeta" sound as a Mexican listener expects.
 VOZ = "es-419"
 # espeak-ng's plain male and female variants (`espeak-ng --voices=variant`); none of the
-# whispered, croaking or robotic ones.
+# whispered, croaking or robotic ones. Each is said in this deployment's own way (voces.py).
 MASCULINAS = ("m1", "m2", "m3", "m4", "m5", "m6", "m7")
 FEMENINAS = ("f1", "f2", "f3", "f4", "f5")
 VARIANTES = MASCULINAS + FEMENINAS
@@ -216,6 +219,7 @@ def _espeak(
     programa: str, texto: str, variante: str, azar: Azar, ssml: bool = False
 ) -> subprocess.Popen:
     opciones = [
+        f"--path={voces.datos(programa, VARIANTES)}",
         "-v",
         f"{VOZ}+{variante}",
         "-s",

@@ -4,6 +4,7 @@ when espeak-ng fails."""
 
 import datetime
 import io
+import shutil
 import wave
 
 import pytest
@@ -81,9 +82,11 @@ def test_sin_espeak_ng_el_audio_da_404(client, sin_espeak):
 
 
 def test_si_espeak_ng_falla_responde_503_sin_tocar_el_reto(client, monkeypatch, tmp_path):
-    """An espeak-ng that exits with an error: the person gets a clear failure, not a broken WAV."""
+    """An espeak-ng that says where its data is but fails to read: the person gets a clear
+    failure, not a broken WAV."""
     falso = tmp_path / "espeak-ng"
-    falso.write_text("#!/bin/sh\nexit 1\n")
+    real = shutil.which("espeak-ng")
+    falso.write_text(f'#!/bin/sh\n[ "$1" = --version ] && exec {real} --version\nexit 1\n')
     falso.chmod(0o755)
     monkeypatch.setenv("PATH", str(tmp_path))
     clave = CaptchaStore.generate_key()
