@@ -19,29 +19,25 @@ which come from the server's secret key. Two attacks:
 
 `--generador anterior` reads the challenge as audio.py did before commit 4a511a3 (one fixed
 espeak-ng reading): the control that shows an attack works; `actual` calls audio.sintetizar.
-`--murmullo-db A-B` tries the murmur at another level. `--voces-ajenas` has the generator speak
-in six voices the attacker lacks (espeak-ng variants with their formants moved unevenly, in a
-private data directory), standing in for recorded voices: what a voice outside its templates
-does to the attack. After the attacks, the current reading's mean STOI (`claridad`): what the
-murmur leaves of the letters for a listener.
+`--murmullo-db A-B` tries the murmur at another level. `--voces-publicas` has the generator speak
+in espeak-ng's installed variants, the ones the attacker's templates are made of, in place of
+this deployment's own (registro/captcha/voces.py): what the attack reads once it has the
+voices, say from a leaked SECRET_KEY. After the attacks, the current reading's mean STOI
+(`claridad`): what the murmur leaves of the letters for a listener.
 
     scripts/con-basedatos.sh .venv/bin/python bench/ataque_audio.py [-n 30]
-        [--generador actual|anterior] [--murmullo-db 6-10] [--voces-ajenas]
+        [--generador actual|anterior] [--murmullo-db 6-10] [--voces-publicas]
 
 `medir(n, generador)` and `claridad(n)` are what bench/ataques.py calls.
 """
 
 import argparse
-import atexit
 import io
 import multiprocessing
 import os
-import re
 import secrets
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import wave
 from concurrent.futures import ThreadPoolExecutor
@@ -60,7 +56,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from registro.captcha import audio  # noqa: E402
+from registro.captcha import audio, voces  # noqa: E402
 from registro.captcha.reto import ALFABETO, reto_alfanumerico  # noqa: E402
 
 TASA = audio.MUESTRAS_POR_SEGUNDO
@@ -84,8 +80,6 @@ def generador_actual(reto: str, clave: str) -> bytes:
 GENERADORES = {"actual": generador_actual, "anterior": generador_anterior}
 # The old reading's voice (None) and every variant of the current one.
 VOCES = (None, *audio.VARIANTES)
-# The variants the attacker knows, whatever the generator is made to say them with.
-MASCULINAS, FEMENINAS = audio.MASCULINAS, audio.FEMENINAS
 
 
 def _espeak(texto: str, opciones: list[str], ssml: bool = False) -> np.ndarray:
@@ -457,7 +451,7 @@ def _del_mismo_sexo(voz: Voz) -> list[Voz]:
     variante, _ = voz
     if variante is None:
         return [voz]
-    sexo = MASCULINAS if variante in MASCULINAS else FEMENINAS
+    sexo = audio.MASCULINAS if variante in audio.MASCULINAS else audio.FEMENINAS
     return [(v, cinta) for v in sexo for cinta in CINTAS_DE_PLANTILLA]
 
 
@@ -525,46 +519,12 @@ def claridad(n: int) -> float:
     return float(np.mean(valores))
 
 
-# Voices the attacker does not have --------------------------------------------------------------
-
-# Each formant's frequency, F1 to F5, moved unevenly (between two people one vowel's formants
-# differ by this much and more, not all by one factor), and a little more flutter and roughness.
-MOVIMIENTOS = (
-    (1.12, 0.90, 1.10, 0.92, 1.08),
-    (0.90, 1.10, 0.92, 1.10, 0.95),
-    (1.05, 1.08, 0.88, 1.06, 0.92),
-)
-
-
-def voces_ajenas() -> None:
-    """Makes the generator speak in six espeak-ng variants no one else has (three of each sex,
-    from m1, m3, m6, f1, f3 and f5, formants moved by MOVIMIENTOS), standing in for recorded
-    voices the attacker cannot get; its templates stay espeak-ng's own variants. espeak-ng
-    finds them in a private data directory, named by ESPEAK_DATA_PATH for this process and
-    its children, of links to the installed one."""
+def voces_publicas() -> None:
+    """The generator speaks in espeak-ng's installed variants, those of the attacker's
+    templates, rather than this deployment's."""
     version = subprocess.run(["espeak-ng", "--version"], capture_output=True, text=True).stdout
-    instalados = Path(version.split("Data at:")[1].strip())
-    raiz = Path(tempfile.mkdtemp(prefix="voces-ajenas-"))
-    atexit.register(shutil.rmtree, raiz, ignore_errors=True)
-    propios = raiz / "espeak-ng-data"
-    (propios / "voices" / "!v").mkdir(parents=True)
-    for carpeta in ("", "voices", "voices/!v"):
-        for entrada in (instalados / carpeta).iterdir():
-            if not (propios / carpeta / entrada.name).exists():
-                (propios / carpeta / entrada.name).symlink_to(entrada)
-    nuevas = {"m": [], "f": []}
-    for base, movimiento in zip(("m1", "m3", "m6", "f1", "f3", "f5"), MOVIMIENTOS * 2, strict=True):
-
-        def movido(formante, movimiento=movimiento):
-            return f"{formante[1]}{round(int(formante[3]) * movimiento[int(formante[2]) - 1])}"
-
-        texto = (instalados / "voices" / "!v" / base).read_text()
-        texto = re.sub(r"^(formant\s+([1-5])\s+)(\d+)", movido, texto, flags=re.MULTILINE)
-        nombre = f"ajena{base}"
-        (propios / "voices" / "!v" / nombre).write_text(f"{texto}\nflutter 12\nroughness 4\n")
-        nuevas[base[0]].append(nombre)
-    os.environ["ESPEAK_DATA_PATH"] = str(raiz)
-    audio.MASCULINAS, audio.FEMENINAS = tuple(nuevas["m"]), tuple(nuevas["f"])
+    instalados = Path(version.partition("Data at:")[2].strip())
+    voces.datos = lambda programa, variantes: instalados.parent
 
 
 # Running ---------------------------------------------------------------------------------------
@@ -606,13 +566,13 @@ def main():
         help="try the murmur this many decibels below the letters, e.g. 6-10",
     )
     argumentos.add_argument(
-        "--voces-ajenas",
+        "--voces-publicas",
         action="store_true",
-        help="the generator speaks in voices the attacker lacks (stand-ins for recorded ones)",
+        help="the generator speaks in espeak-ng's installed variants, as the attacker's templates",
     )
     opciones = argumentos.parse_args()
-    if opciones.voces_ajenas:
-        voces_ajenas()
+    if opciones.voces_publicas:
+        voces_publicas()
     if opciones.murmullo_db:
         audio.MURMULLO_DB = opciones.murmullo_db
     inicio = time.perf_counter()
