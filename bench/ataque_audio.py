@@ -522,8 +522,7 @@ def claridad(n: int) -> float:
 def voces_publicas() -> None:
     """The generator speaks in espeak-ng's installed variants, those of the attacker's
     templates, rather than this deployment's."""
-    version = subprocess.run(["espeak-ng", "--version"], capture_output=True, text=True).stdout
-    instalados = Path(version.partition("Data at:")[2].strip())
+    instalados = voces.datos_instalados("espeak-ng")
     voces.datos = lambda programa, variantes: instalados.parent
 
 

@@ -52,6 +52,17 @@ def movida(variante: str, texto: str) -> str:
     return _FORMANTE.sub(mover, texto).rstrip("\n") + "\n" + AJUSTES
 
 
+def datos_instalados(programa: str) -> Path:
+    """espeak-ng's own data directory, as it says it."""
+    version = subprocess.run(  # noqa: S603 - espeak-ng's path, one fixed option, no shell
+        [programa, "--version"], capture_output=True, text=True, check=True, timeout=10
+    ).stdout
+    instalados = version.partition("Data at:")[2].strip()
+    if not instalados:
+        raise ValueError("espeak-ng no dice dónde están sus datos")
+    return Path(instalados)
+
+
 def datos(programa: str, variantes: tuple[str, ...]) -> Path:
     """This process's private data directory, for espeak-ng's --path: the installed one with
     ``variantes`` made this deployment's."""
@@ -64,18 +75,13 @@ _haciendo = threading.Lock()
 
 @functools.cache
 def _datos_del_proceso(programa: str, variantes: tuple[str, ...], pid: int) -> Path:
-    version = subprocess.run(  # noqa: S603 - espeak-ng's path, one fixed option, no shell
-        [programa, "--version"], capture_output=True, text=True, check=True, timeout=10
-    ).stdout
-    instalados = version.partition("Data at:")[2].strip()
-    if not instalados:
-        raise ValueError("espeak-ng no dice dónde están sus datos")
+    instalados = datos_instalados(programa)
     raiz = Path(tempfile.mkdtemp(prefix="voces-del-captcha-"))
     try:
         propios = raiz / "espeak-ng-data"
         (propios / "voices" / "!v").mkdir(parents=True)
         for carpeta in ("", "voices", "voices/!v"):
-            for entrada in (Path(instalados) / carpeta).iterdir():
+            for entrada in (instalados / carpeta).iterdir():
                 if not (propios / carpeta / entrada.name).exists():
                     (propios / carpeta / entrada.name).symlink_to(entrada)
         for variante in variantes:

@@ -25,8 +25,7 @@ def sin_formantes(variante: str) -> list[str]:
 
 
 def datos_instalados() -> Path:
-    version = subprocess.run([PROGRAMA, "--version"], capture_output=True, text=True).stdout
-    return Path(version.partition("Data at:")[2].strip())
+    return voces.datos_instalados(PROGRAMA)
 
 
 def instalada(variante: str) -> str:
