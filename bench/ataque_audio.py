@@ -3,7 +3,7 @@ challenges an attacker who has read registro/captcha/audio.py solves from the WA
 
 The attacker knows the code: the alphabet, the letters' names, the voice variants, the ranges
 of speed, pitch and tape speed, the link words and introductions. It does not know the draws,
-which come from the server's secret key. Two attacks:
+which come from the server's secret key. Three attacks:
 
 - "bytes", issue 20's: espeak-ng says each character's name alone (with the old fixed options
   and with every variant at the middle speed and pitch) and its loud 9 ms chunks that no other
@@ -16,6 +16,8 @@ which come from the server's secret key. Two attacks:
   best at every tape speed, frames that fit no word (the murmur's) left to a filler. The two
   halves vote position by position, by how well each matched. (Fetching a challenge's audio
   again gives the same reading: there are no more readings of one code to vote over.)
+- "alineación simple": the same decoding against espeak-ng's default voice alone, at one speed
+  and pitch: issue 20's "simple alignment against espeak-ng's output".
 
 `--generador anterior` reads the challenge as audio.py did before commit 4a511a3 (one fixed
 espeak-ng reading): the control that shows an attack works; `actual` calls audio.sintetizar.
@@ -489,9 +491,11 @@ def votar(leidas: list[tuple[str, float]]) -> str:
     return respuesta
 
 
-ATAQUES = ("bytes", "alineación")
-# Against the old reading the attacker knows its one voice.
-VOCES_DEL_GENERADOR = {"actual": VOCES_ACTUALES, "anterior": [(None, 1.0)]}
+# Issue 20's "simple alignment against espeak-ng's output": its default voice, one speed and
+# pitch, the same decoding. Against the old reading that is the attacker's whole knowledge.
+VOZ_DE_ESPEAK = [(None, 1.0)]
+ATAQUES = ("bytes", "alineación simple", "alineación")
+VOCES_DEL_GENERADOR = {"actual": VOCES_ACTUALES, "anterior": VOZ_DE_ESPEAK}
 
 
 # What a listener keeps --------------------------------------------------------------------------
@@ -534,18 +538,20 @@ def _uno(generador: str) -> dict[str, tuple[bool, float]]:
     reto, _ = reto_alfanumerico()
     wav = GENERADORES[generador](reto, secrets.token_hex(20))  # a key like the library's
     inicio = time.perf_counter()
-    bytes_ = ataque_bytes(wav)
-    medio = time.perf_counter()
-    alineada = votar(alineacion(wav, VOCES_DEL_GENERADOR[generador]))
-    return {
-        "bytes": (bytes_ == reto, medio - inicio),
-        "alineación": (alineada == reto, time.perf_counter() - medio),
-    }
+    leidas = {}
+    for ataque, atacar in (
+        ("bytes", ataque_bytes),
+        ("alineación simple", lambda wav: votar(alineacion(wav, VOZ_DE_ESPEAK))),
+        ("alineación", lambda wav: votar(alineacion(wav, VOCES_DEL_GENERADOR[generador]))),
+    ):
+        leidas[ataque] = (atacar(wav) == reto, time.perf_counter() - inicio)
+        inicio = time.perf_counter()
+    return leidas
 
 
 def medir(n: int, generador: str = "actual") -> dict:
     """{attack: (solved, n, seconds per challenge)} over n fresh challenges, on every core."""
-    plantillas(VOCES_DEL_GENERADOR[generador])
+    plantillas(VOCES_DEL_GENERADOR[generador] + VOZ_DE_ESPEAK)
     _trozos_de_bytes()  # made once here; the workers inherit them
     with multiprocessing.get_context("fork").Pool(os.cpu_count()) as grupo:
         filas = grupo.map(_uno, [generador] * n)
