@@ -28,7 +28,7 @@ from pathlib import Path
 
 from django.utils.crypto import salted_hmac
 
-MOVIMIENTO = (0.06, 0.12)  # how far each formant moves, up or down, in parts of its frequency
+MOVIMIENTO = (0.08, 0.12)  # how far each formant moves, up or down, in parts of its frequency
 # A little more irregularity of the voice's pitch and of its vibration than espeak-ng's own.
 AJUSTES = "flutter 12\nroughness 4\n"
 # "formant N frequency height width [...]", frequency in per cent of the language voice's.

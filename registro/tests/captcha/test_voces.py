@@ -35,7 +35,7 @@ def instalada(variante: str) -> str:
 @pytest.mark.parametrize("variante", audio.VARIANTES)
 def test_cada_voz_mueve_sus_formantes_unos_arriba_y_otros_abajo(variante):
     """One factor for every formant would be a faster or slower tape, which the attacker's
-    templates cover; neighbouring formants move 6–12 % in opposite directions."""
+    templates cover; neighbouring formants move 8–12 % in opposite directions."""
     carpeta = voces.datos(PROGRAMA, audio.VARIANTES) / "espeak-ng-data" / "voices" / "!v"
     base, propia = instalada(variante), (carpeta / variante).read_text(encoding="utf-8")
 
